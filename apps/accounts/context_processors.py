@@ -1,0 +1,9 @@
+from apps.accounts.roles import ROLE_PERMISSIONS
+
+
+def membership(request):
+    m = getattr(request, "membership", None)
+    return {
+        "membership": m,
+        "perms_here": ROLE_PERMISSIONS.get(m.role, frozenset()) if m else frozenset(),
+    }

@@ -1,0 +1,62 @@
+"""What each role may do. The only place where roles are mapped to permissions."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OPERATOR = "operator", _("Hotline operator")
+    CASE_WORKER = "case_worker", _("Case worker")
+    LAWYER = "lawyer", _("Lawyer")
+    MONITOR = "monitor", _("Monitor")
+    ME_OFFICER = "me_officer", _("M&E officer")
+    ORG_ADMIN = "org_admin", _("Organisation admin")
+    AUDITOR = "auditor", _("Auditor")
+    NATIONAL_COORDINATOR = "national_coordinator", _("National coordinator")
+
+
+class Permission:
+    VIEW_PEOPLE = "view_people"
+    EDIT_PEOPLE = "edit_people"
+    VIEW_CASES = "view_cases"
+    EDIT_CASES = "edit_cases"
+    VIEW_CASE_NOTES = "view_case_notes"
+    IMPORT_REGISTER = "import_register"
+    VIEW_AUDIT = "view_audit"
+    MANAGE_ORGANIZATION = "manage_organization"
+    VIEW_STATISTICS = "view_statistics"
+
+
+_PERSON_LEVEL = {
+    Permission.VIEW_PEOPLE,
+    Permission.EDIT_PEOPLE,
+    Permission.VIEW_CASES,
+    Permission.EDIT_CASES,
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    # Operators register callers and open cases but do not read case notes.
+    Role.OPERATOR: frozenset(_PERSON_LEVEL),
+    Role.CASE_WORKER: frozenset(_PERSON_LEVEL | {Permission.VIEW_CASE_NOTES}),
+    Role.LAWYER: frozenset(_PERSON_LEVEL | {Permission.VIEW_CASE_NOTES}),
+    Role.ORG_ADMIN: frozenset(
+        _PERSON_LEVEL
+        | {
+            Permission.VIEW_CASE_NOTES,
+            Permission.IMPORT_REGISTER,
+            Permission.MANAGE_ORGANIZATION,
+            Permission.VIEW_STATISTICS,
+        }
+    ),
+    # Monitors document violations elsewhere; no access to clients.
+    Role.MONITOR: frozenset(),
+    Role.ME_OFFICER: frozenset({Permission.VIEW_STATISTICS}),
+    # Auditors see who looked at what, never the records themselves.
+    Role.AUDITOR: frozenset({Permission.VIEW_AUDIT}),
+    # Aggregates only, never a person.
+    Role.NATIONAL_COORDINATOR: frozenset({Permission.VIEW_STATISTICS}),
+}
+
+
+def role_allows(role: str, permission: str) -> bool:
+    return permission in ROLE_PERMISSIONS.get(role, frozenset())

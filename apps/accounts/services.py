@@ -1,0 +1,66 @@
+"""Writes to organisations, users and memberships."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import Membership, Organization, User
+from apps.accounts.roles import Role
+from apps.core import audit
+from apps.core.selectors import reference_codes
+
+
+def create_organization(*, slug: str, name: str, type: str, region: str = "", languages=None):
+    """Register an organisation; slug, type and region are checked."""
+    if type not in Organization.Type.values:
+        raise ValidationError(
+            _("Unknown organisation type %(t)s; use one of: %(all)s")
+            % {"t": type, "all": ", ".join(Organization.Type.values)}
+        )
+    if region and region not in reference_codes("region"):
+        raise ValidationError(
+            _("Unknown region %(r)s; use one of: %(all)s")
+            % {"r": region, "all": ", ".join(sorted(reference_codes("region")))}
+        )
+    if Organization.objects.filter(slug=slug).exists():
+        raise ValidationError(_("An organisation with the short name %(s)s exists.") % {"s": slug})
+    org = Organization(slug=slug, name=name, type=type, region=region, languages=languages or [])
+    org.full_clean()
+    with transaction.atomic():
+        org.save()
+        audit.record(audit.AuditEntry.Action.CREATE, organization=org, target=org)
+    return org
+
+
+def add_member(*, email: str, organization: Organization, role: str, password: str | None = None,
+               full_name: str = "") -> Membership:  # fmt: skip
+    """Create the user if new (password required then) and give them a role in the organisation."""
+    if role not in Role.values:
+        raise ValidationError(
+            _("Unknown role %(r)s; use one of: %(all)s")
+            % {"r": role, "all": ", ".join(Role.values)}
+        )
+    email = email.strip().lower()
+    with transaction.atomic():
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            if not password:
+                raise ValidationError(_("A new user needs a password."))
+            user = User(email=email, full_name=full_name)
+            user.full_clean(exclude=["password"])
+            from django.contrib.auth.password_validation import validate_password
+
+            validate_password(password, user)
+            user.set_password(password)
+            user.save()
+        membership, created = Membership.objects.get_or_create(
+            user=user, organization=organization, role=role
+        )
+        if created:
+            audit.record(
+                audit.AuditEntry.Action.CREATE,
+                organization=organization,
+                target=membership,
+                detail={"user": user.pk, "role": role},
+            )
+    return membership

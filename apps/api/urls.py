@@ -1,0 +1,9 @@
+from rest_framework.routers import DefaultRouter
+
+from apps.cases.api import CaseViewSet
+from apps.people.api import PersonViewSet
+
+router = DefaultRouter()
+router.register("people", PersonViewSet, basename="person")
+router.register("cases", CaseViewSet, basename="case")
+urlpatterns = router.urls

@@ -1,0 +1,82 @@
+"""Scoped reads of cases, notes, tasks, attachments and consents."""
+
+from django.http import Http404
+
+from apps.accounts.roles import Permission
+from apps.cases.models import Case, CaseStatus, Consent, Task
+
+
+def cases_visible_to(membership):
+    """Cases of the member's organisation, for roles that work with clients."""
+    if membership is None or not membership.can(Permission.VIEW_CASES):
+        return Case.objects.none()
+    return Case.objects.filter(organization_id=membership.organization_id)
+
+
+def case_for(membership, case_id) -> Case:
+    """One visible case with its person, or 404."""
+    try:
+        return (
+            cases_visible_to(membership)
+            .select_related("person", "assigned_to")
+            .get(pk=int(case_id))
+        )
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+def cases_of_person(membership, person):
+    return cases_visible_to(membership).filter(person=person).order_by("-opened_on", "-id")
+
+
+def notes_of_case(membership, case):
+    """Case notes, only for roles allowed to read them."""
+    if not membership.can(Permission.VIEW_CASE_NOTES):
+        return case.notes.none()
+    return case.notes.select_related("author")
+
+
+def my_open_cases(membership, *, limit: int = 20):
+    """Cases assigned to the member that are not closed, most recent first."""
+    return (
+        cases_visible_to(membership)
+        .filter(assigned_to=getattr(membership, "user", None))
+        .exclude(status=CaseStatus.CLOSED)
+        .select_related("person")
+        .order_by("-opened_on", "-id")[:limit]
+    )
+
+
+def my_open_tasks(membership, *, limit: int = 50):
+    """Open tasks assigned to the member on visible cases, soonest due first."""
+    if membership is None or not membership.can(Permission.VIEW_CASES):
+        return Task.objects.none()
+    return (
+        Task.objects.filter(
+            case__organization_id=membership.organization_id,
+            assigned_to=membership.user,
+            done_at__isnull=True,
+        )
+        .select_related("case", "case__person")
+        .order_by("due_on", "id")[:limit]
+    )
+
+
+def consents_of_person(membership, person):
+    if membership is None or not membership.can(Permission.VIEW_PEOPLE):
+        return Consent.objects.none()
+    return Consent.objects.filter(
+        person=person, person__organization_id=membership.organization_id
+    ).select_related("recorded_by")
+
+
+def case_list(membership, *, status: str = "", case_type: str = "", assigned: str = ""):
+    """The organisation's case list with the filters of the case list page."""
+    qs = cases_visible_to(membership).select_related("person", "assigned_to")
+    if status:
+        qs = qs.filter(status=status)
+    if case_type:
+        qs = qs.filter(case_type=case_type)
+    if assigned == "me":
+        qs = qs.filter(assigned_to=membership.user)
+    return qs.order_by("-opened_on", "-id")

@@ -1,0 +1,241 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.roles import Permission
+from apps.cases import selectors, services
+from apps.cases.forms import AttachmentForm, CaseForm, NoteForm, StatusForm, TaskForm
+from apps.cases.models import CaseStatus
+from apps.core.selectors import reference_choices, reference_labels
+from apps.people.selectors import person_for
+from apps.people.services import StaleEdit
+
+
+def _member_with(request, permission):
+    m = request.membership
+    if m is None or not m.can(permission):
+        raise PermissionDenied
+    return m
+
+
+@login_required
+def case_list(request):
+    m = _member_with(request, Permission.VIEW_CASES)
+    filters = {
+        "status": request.GET.get("status", ""),
+        "case_type": request.GET.get("case_type", ""),
+        "assigned": request.GET.get("assigned", ""),
+    }
+    cases = selectors.case_list(m, **filters)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "statuses": CaseStatus.choices,
+            "case_types": reference_choices("case_type"),
+            "type_labels": reference_labels("case_type"),
+        },
+    )
+
+
+@login_required
+def case_open(request, person_id):
+    m = _member_with(request, Permission.EDIT_CASES)
+    person = person_for(m, person_id)
+    form = CaseForm(
+        request.POST or None,
+        organization=m.organization,
+        initial={"opened_on": timezone.localdate(), "assigned_to": request.user.pk},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.open_case(
+                membership=m, person=person, data=form.case_data(), request=request
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
+            return redirect("case_detail", case_id=case.pk)
+    return render(request, "cases/form.html", {"form": form, "person": person, "case": None})
+
+
+def _render_case(request, m, case, **forms):
+    services.record_case_view(membership=m, case=case, request=request)
+    context = {
+        "case": case,
+        "person": case.person,
+        "notes": selectors.notes_of_case(m, case),
+        "can_read_notes": m.can(Permission.VIEW_CASE_NOTES),
+        "tasks": case.tasks.select_related("assigned_to"),
+        "attachments": case.attachments.all(),
+        "history": case.history.select_related("history_user").order_by("-history_date")[:20],
+        "labels": {
+            kind: reference_labels(kind)
+            for kind in (
+                "case_type",
+                "exploitation",
+                "means_of_control",
+                "recruitment_channel",
+                "closure_reason",
+                "country",
+            )
+        },
+        "note_form": forms.get("note_form") or NoteForm(),
+        "task_form": forms.get("task_form") or TaskForm(organization=m.organization),
+        "status_form": forms.get("status_form") or StatusForm(initial={"version": case.version}),
+        "attachment_form": forms.get("attachment_form") or AttachmentForm(),
+    }
+    return render(request, "cases/detail.html", context, status=forms.get("status", 200))
+
+
+@login_required
+def case_detail(request, case_id):
+    m = _member_with(request, Permission.VIEW_CASES)
+    return _render_case(request, m, selectors.case_for(m, case_id))
+
+
+@login_required
+def case_edit(request, case_id):
+    m = _member_with(request, Permission.EDIT_CASES)
+    case = selectors.case_for(m, case_id)
+    if request.method == "POST":
+        form = CaseForm(request.POST, organization=m.organization)
+        if form.is_valid():
+            try:
+                services.update_case(
+                    membership=m,
+                    case=case,
+                    data=form.case_data(),
+                    expected_version=form.cleaned_data["version"] or 0,
+                    request=request,
+                )
+            except StaleEdit as exc:
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect("case_detail", case_id=case.pk)
+        status = 409 if form.non_field_errors() else 200
+    else:
+        form = CaseForm(initial=CaseForm.initial_from(case), organization=m.organization)
+        status = 200
+    return render(
+        request,
+        "cases/form.html",
+        {"form": form, "person": case.person, "case": case},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def case_status(request, case_id):
+    m = _member_with(request, Permission.EDIT_CASES)
+    case = selectors.case_for(m, case_id)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_case_status(
+                membership=m,
+                case=case,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["closure_reason"],
+                expected_version=form.cleaned_data["version"],
+                request=request,
+            )
+        except (ValidationError, StaleEdit) as exc:
+            form.add_error(None, exc.messages[0] if hasattr(exc, "messages") else str(exc))
+        else:
+            messages.success(request, _("Status changed."))
+            return redirect("case_detail", case_id=case.pk)
+    return _render_case(request, m, case, status_form=form, status=400)
+
+
+@login_required
+@require_POST
+def note_add(request, case_id):
+    m = _member_with(request, Permission.VIEW_CASE_NOTES)
+    case = selectors.case_for(m, case_id)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_case_note(
+                membership=m, case=case, body=form.cleaned_data["body"], request=request
+            )
+        except ValidationError as exc:
+            form.add_error("body", exc)
+        else:
+            messages.success(request, _("Note added."))
+            return redirect("case_detail", case_id=case.pk)
+    return _render_case(request, m, case, note_form=form, status=400)
+
+
+@login_required
+@require_POST
+def task_add(request, case_id):
+    m = _member_with(request, Permission.EDIT_CASES)
+    case = selectors.case_for(m, case_id)
+    form = TaskForm(request.POST, organization=m.organization)
+    if form.is_valid():
+        try:
+            services.add_task(membership=m, case=case, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Task added."))
+            return redirect("case_detail", case_id=case.pk)
+    return _render_case(request, m, case, task_form=form, status=400)
+
+
+@login_required
+@require_POST
+def task_done(request, case_id, task_id):
+    m = _member_with(request, Permission.EDIT_CASES)
+    case = selectors.case_for(m, case_id)
+    task = get_object_or_404(case.tasks, pk=task_id, done_at__isnull=True)
+    services.complete_task(membership=m, task=task, request=request)
+    messages.success(request, _("Task done."))
+    if request.POST.get("next") == "dashboard":
+        return redirect("dashboard")
+    return redirect("case_detail", case_id=case.pk)
+
+
+@login_required
+@require_POST
+def attachment_add(request, case_id):
+    m = _member_with(request, Permission.EDIT_CASES)
+    case = selectors.case_for(m, case_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_attachment(
+                membership=m, case=case, uploaded_file=form.cleaned_data["file"], request=request
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            messages.success(request, _("File attached."))
+            return redirect("case_detail", case_id=case.pk)
+    return _render_case(request, m, case, attachment_form=form, status=400)
+
+
+@login_required
+def attachment_download(request, case_id, attachment_id):
+    m = _member_with(request, Permission.VIEW_CASES)
+    case = selectors.case_for(m, case_id)
+    att = get_object_or_404(case.attachments, pk=attachment_id)
+    data = services.read_attachment(membership=m, attachment=att, request=request)
+    response = HttpResponse(data, content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{case.reference}-{att.pk}"'
+    return response

@@ -1,0 +1,120 @@
+"""Koldoo's starting taxonomies: (code, English, Russian, Kyrgyz, HTCDS v2 value name).
+
+Loaded into ReferenceValue by a data migration; admins may add values later.
+Codes are the register-import codes; HTCDS names come from
+../shared/domain/standards/ where the two overlap.
+"""
+
+CASE_TYPES = [
+    ("trafficking", "Trafficking in persons", "Торговля людьми", "Адам сатуу", ""),
+    ("labour_rights", "Labour-migrant rights", "Права трудовых мигрантов", "Эмгек мигранттарынын укуктары", ""),
+    ("legal_aid", "Legal aid", "Юридическая помощь", "Юридикалык жардам", ""),
+    ("domestic_violence", "Domestic violence", "Домашнее насилие", "Үй-бүлөлүк зомбулук", ""),
+    ("torture", "Torture and ill-treatment", "Пытки и жестокое обращение", "Кыйноо жана ырайымсыз мамиле", ""),
+    ("other", "Other", "Другое", "Башка", ""),
+]  # fmt: skip
+
+EXPLOITATION = [
+    ("sexual", "Sexual exploitation", "Сексуальная эксплуатация", "Сексуалдык эксплуатация", "SexualExploitation"),
+    ("forced_labour", "Forced labour", "Принудительный труд", "Мажбурлап иштетүү", "ForcedLabour"),
+    ("forced_begging", "Forced begging", "Принудительное попрошайничество", "Мажбурлап кайыр суратуу", "ForcedBegging"),
+    ("forced_criminality", "Forced criminality", "Принуждение к преступной деятельности", "Кылмыштуу ишке мажбурлоо", "Other"),
+    ("forced_marriage", "Forced marriage, bride kidnapping", "Принудительный брак, похищение невест", "Мажбурлап нике, кыз ала качуу", "ForcedMarriage"),
+    ("debt_collateral", "Held as collateral for debts", "Удержание в залог долга", "Карыз үчүн күрөө катары кармоо", "Servitude"),
+    ("armed_conflict", "Coerced participation in armed conflict", "Принуждение к участию в вооружённом конфликте", "Куралдуу кагылышууга мажбурлап катыштыруу", "ForcedMilitaryByNonStateActors"),
+    ("organ_removal", "Organ removal", "Изъятие органов", "Органдарды алуу", "OrganRemoval"),
+    ("domestic_servitude", "Domestic servitude", "Домашнее рабство", "Үй кулчулугу", "Servitude"),
+    ("other", "Other", "Другое", "Башка", "Other"),
+]  # fmt: skip
+
+RECRUITMENT_CHANNELS = [
+    ("licensed_agency", "Licensed job-placement agency", "Лицензированное кадровое агентство", "Лицензиясы бар жумушка орноштуруу агенттиги", "AtAPlaceOfBusiness"),
+    ("unlicensed_agency", "Unlicensed job-placement agency", "Нелицензированное кадровое агентство", "Лицензиясы жок жумушка орноштуруу агенттиги", "AtAPlaceOfBusiness"),
+    ("marriage_agency", "Marriage agency", "Брачное агентство", "Нике агенттиги", "AtAPlaceOfBusiness"),
+    ("modelling_tourist_agency", "Modelling or tourist agency", "Модельное или туристическое агентство", "Модель же туристтик агенттик", "AtAPlaceOfBusiness"),
+    ("newspaper_ad", "Newspaper advertisement", "Объявление в газете", "Гезиттеги жарнама", "ThroughANewspaperAdvert"),
+    ("online_ad", "Online advertisement or social network", "Объявление в интернете или соцсети", "Интернеттеги же социалдык тармактагы жарнама", "ThroughOnlineSocialNetworks"),
+    ("acquaintance", "Acquaintance or fellow villager", "Знакомый или односельчанин", "Тааныш же айылдашы", "ThroughFriendsOrSocialEvents"),
+    ("family", "Family member", "Член семьи", "Үй-бүлө мүчөсү", "ThroughFamilyOrFamilyEvents"),
+    ("driver_fare", "Driver who lent the fare", "Водитель, одолживший деньги на проезд", "Жол киресин карызга берген айдоочу", "Other"),
+    ("kidnapping", "Kidnapping", "Похищение", "Уурдап кетүү", "Other"),
+    ("other", "Other", "Другое", "Башка", "Other"),
+]  # fmt: skip
+
+MEANS_OF_CONTROL = [
+    ("document_retention", "Passport or documents taken", "Изъятие паспорта или документов", "Паспортту же документтерди алып коюу", "WithholdsDocuments"),
+    ("debt_bondage", "Debt bondage", "Долговая кабала", "Карыз кулчулугу", "DebtBondage"),
+    ("withheld_wages", "Wages withheld or cut", "Удержание или урезание зарплаты", "Эмгек акыны кармоо же кыскартуу", "TakesEarnings"),
+    ("sold_on", "Sold on to another owner", "Перепродажа другому хозяину", "Башка ээсине кайра сатуу", "Other"),
+    ("threats", "Threats", "Угрозы", "Коркутуу", "PhysicalThreats"),
+    ("threats_family", "Threats to family", "Угрозы семье", "Үй-бүлөсүн коркутуу", "ThreatensChildrenFamily"),
+    ("violence", "Physical violence", "Физическое насилие", "Физикалык зомбулук", "PhysicalAbuse"),
+    ("sexual_violence", "Sexual violence", "Сексуальное насилие", "Сексуалдык зомбулук", "SexualAbuse"),
+    ("isolation", "Isolation, confinement", "Изоляция, лишение свободы", "Обочолотуу, камап коюу", "WithholdsNecessities"),
+    ("false_promises", "False promises", "Ложные обещания", "Жалган убадалар", "FalsePromises"),
+    ("police_threats", "Threats of police or deportation", "Угрозы полицией или депортацией", "Полиция же депортация менен коркутуу", "ThreatsLawEnforcement"),
+    ("excessive_hours", "Excessive working hours", "Чрезмерная продолжительность работы", "Ашыкча узак иш убактысы", "ExcessiveWorkingHours"),
+    ("substances", "Drugs or alcohol", "Наркотики или алкоголь", "Баңгизат же спирт ичимдиги", "PsychoactiveSubstance"),
+    ("other", "Other", "Другое", "Башка", "Other"),
+]  # fmt: skip
+
+CLOSURE_REASONS = [
+    ("goals_achieved", "Goals of assistance achieved", "Цели помощи достигнуты", "Жардамдын максаттарына жетишилди", "Closed"),
+    ("referred", "Referred to another organisation", "Передан в другую организацию", "Башка уюмга жөнөтүлдү", "ClosedReferred"),
+    ("client_declined", "Client declined further help", "Клиент отказался от дальнейшей помощи", "Кардар андан аркы жардамдан баш тартты", "Closed"),
+    ("lost_contact", "Contact lost", "Связь потеряна", "Байланыш үзүлдү", "Closed"),
+    ("moved_away", "Client moved away", "Клиент уехал", "Кардар көчүп кетти", "Closed"),
+    ("deceased", "Client deceased", "Клиент умер", "Кардар каза болду", "Closed"),
+    ("duplicate", "Duplicate record", "Дублирующая запись", "Кайталанган жазуу", "Closed"),
+    ("other", "Other", "Другое", "Башка", "Closed"),
+]  # fmt: skip
+
+REGIONS = [
+    ("batken", "Batken region", "Баткенская область", "Баткен облусу", ""),
+    ("chuy", "Chuy region", "Чуйская область", "Чүй облусу", ""),
+    ("issyk_kul", "Issyk-Kul region", "Иссык-Кульская область", "Ысык-Көл облусу", ""),
+    ("jalal_abad", "Jalal-Abad region", "Джалал-Абадская область", "Жалал-Абад облусу", ""),
+    ("naryn", "Naryn region", "Нарынская область", "Нарын облусу", ""),
+    ("osh", "Osh region", "Ошская область", "Ош облусу", ""),
+    ("talas", "Talas region", "Таласская область", "Талас облусу", ""),
+    ("bishkek", "Bishkek city", "город Бишкек", "Бишкек шаары", ""),
+    ("osh_city", "Osh city", "город Ош", "Ош шаары", ""),
+]  # fmt: skip
+
+LANGUAGES = [
+    ("ky", "Kyrgyz", "Кыргызский", "Кыргызча", ""),
+    ("ru", "Russian", "Русский", "Орусча", ""),
+    ("uz", "Uzbek", "Узбекский", "Өзбекче", ""),
+    ("tg", "Tajik", "Таджикский", "Тажикче", ""),
+    ("en", "English", "Английский", "Англисче", ""),
+    ("other", "Other", "Другой", "Башка", ""),
+]  # fmt: skip
+
+TAXONOMIES = {
+    "case_type": CASE_TYPES,
+    "exploitation": EXPLOITATION,
+    "recruitment_channel": RECRUITMENT_CHANNELS,
+    "means_of_control": MEANS_OF_CONTROL,
+    "closure_reason": CLOSURE_REASONS,
+    "region": REGIONS,
+    "language": LANGUAGES,
+}
+
+
+def country_rows():
+    """Every ISO 3166-1 country with its name in English, Russian and Kyrgyz (from pycountry)."""
+    import gettext
+
+    import pycountry
+
+    def translator(lang):
+        return gettext.translation(
+            "iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True
+        )
+
+    ru, ky = translator("ru"), translator("ky")
+    rows = []
+    for c in pycountry.countries:
+        en = getattr(c, "common_name", None) or c.name
+        rows.append((c.alpha_2, en, ru.gettext(c.name), ky.gettext(c.name), c.alpha_2))
+    return rows

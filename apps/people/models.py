@@ -1,0 +1,93 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from apps.core.fields import EncryptedJSONField, EncryptedTextField
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("female")
+    MALE = "M", _("male")
+    OTHER = "X", _("other")
+    UNKNOWN = "U", _("unknown")
+
+
+class Person(models.Model):
+    """A client of one organisation. Identifying fields are encrypted at rest.
+
+    Clear columns (sex, birth year, citizenship, region, district, languages)
+    carry no identity on their own and feed statistics.
+    """
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="people"
+    )
+    external_id = models.CharField(_("register number"), max_length=64, blank=True)
+    family_name = EncryptedTextField(_("family name"), blank=True)
+    given_name = EncryptedTextField(_("given name"))
+    patronymic = EncryptedTextField(_("patronymic"), blank=True)
+    other_names = EncryptedJSONField(_("other names and aliases"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    birth_date = EncryptedTextField(
+        _("date of birth"), blank=True, help_text=_("YYYY-MM-DD, YYYY-MM or YYYY")
+    )
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    citizenship = models.CharField(_("citizenship"), max_length=2, blank=True)
+    region = models.CharField(_("region of origin"), max_length=40, blank=True)
+    district = models.CharField(_("district of origin"), max_length=100, blank=True)
+    phones = EncryptedJSONField(_("phones"))
+    document_numbers = EncryptedJSONField(_("document numbers"))
+    address = EncryptedTextField(_("address"), blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    disabilities = EncryptedTextField(_("disabilities"), blank=True)
+    hide_name = models.BooleanField(
+        _("hide name"), default=False, help_text=_("Show a code instead of the name on screens.")
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="unique_external_id_per_organization",
+            )
+        ]
+        indexes = [models.Index(fields=["organization", "-created_at"])]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def code(self) -> str:
+        return f"P-{self.pk:06d}" if self.pk else "P-new"
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.family_name, self.given_name, self.patronymic) if p)
+
+    @property
+    def display_name(self) -> str:
+        """What screens show: the code when the name is hidden."""
+        return self.code if self.hide_name else self.full_name
+
+
+class PersonNameKey(models.Model):
+    """A keyed hash of one normalised name key of a person (blind index)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    key = models.BigIntegerField()
+
+    class Meta:
+        # (key, person) answers search from the index alone.
+        indexes = [models.Index(fields=["key", "person"], name="person_name_key_idx")]

@@ -1,0 +1,131 @@
+"""Every write to people: validation has happened in the form or serializer;
+these functions write in one transaction, keep the name index in step and audit."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.roles import Permission
+from apps.core import audit
+from apps.core.crypto import blind_hash, organization_index_key
+from apps.core.models import AuditEntry
+from apps.people.models import Person, PersonNameKey
+from apps.people.name_keys import name_tokens, stored_keys
+
+PERSON_FIELDS = (
+    "external_id",
+    "family_name",
+    "given_name",
+    "patronymic",
+    "other_names",
+    "sex",
+    "birth_date",
+    "birth_year",
+    "citizenship",
+    "region",
+    "district",
+    "phones",
+    "document_numbers",
+    "address",
+    "languages",
+    "disabilities",
+    "hide_name",
+)
+NAME_FIELDS = ("family_name", "given_name", "patronymic", "other_names")
+
+
+class NotAllowed(Exception):
+    """The member's role does not allow this write (views answer 403)."""
+
+
+class StaleEdit(Exception):
+    """Someone else saved the record after this form was opened."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Someone else saved this record while you were editing it. "
+                "Your changes were not saved; they are still in the form. "
+                "Open the record again to see the other changes, then re-apply yours."
+            )
+        )
+
+
+def require(membership, permission: str) -> None:
+    if membership is None or not membership.can(permission):
+        raise NotAllowed(permission)
+
+
+def name_key_hashes(person: Person) -> set[int]:
+    """Hashes of every blind-index key of a person's names and aliases."""
+    org_key = organization_index_key(person.organization_id)
+    keys = stored_keys(name_tokens(person.family_name, person.given_name, person.patronymic))
+    for alias in person.other_names or []:
+        keys |= stored_keys(name_tokens(alias))
+    return {blind_hash(org_key, k) for k in keys}
+
+
+def index_person_name(person: Person) -> None:
+    PersonNameKey.objects.filter(person=person).delete()
+    PersonNameKey.objects.bulk_create(
+        PersonNameKey(person=person, key=h) for h in name_key_hashes(person)
+    )
+
+
+def create_person(*, membership, data: dict, request=None) -> Person:
+    """Register a new person in the member's organisation."""
+    require(membership, Permission.EDIT_PEOPLE)
+    with transaction.atomic():
+        person = Person(
+            organization=membership.organization,
+            created_by=membership.user,
+            **{k: v for k, v in data.items() if k in PERSON_FIELDS},
+        )
+        person.save()
+        index_person_name(person)
+        audit.record(
+            AuditEntry.Action.CREATE,
+            user=membership.user,
+            organization=membership.organization,
+            target=person,
+            request=request,
+        )
+    return person
+
+
+def update_person(*, membership, person: Person, data: dict, expected_version: int, request=None):
+    """Change a person; refused with StaleEdit if someone saved in between."""
+    require(membership, Permission.EDIT_PEOPLE)
+    changed = [k for k in PERSON_FIELDS if k in data and getattr(person, k) != data[k]]
+    with transaction.atomic():
+        bumped = Person.objects.filter(pk=person.pk, version=expected_version).update(
+            version=expected_version + 1, updated_at=timezone.now()
+        )
+        if not bumped:
+            raise StaleEdit()
+        for k in changed:
+            setattr(person, k, data[k])
+        person.version = expected_version + 1
+        person.save()
+        if any(k in NAME_FIELDS for k in changed):
+            index_person_name(person)
+        audit.record(
+            AuditEntry.Action.CHANGE,
+            user=membership.user,
+            organization=membership.organization,
+            target=person,
+            detail={"fields": changed},
+            request=request,
+        )
+    return person
+
+
+def record_person_view(*, membership, person: Person, request=None) -> None:
+    """Every look at a person leaves an audit entry."""
+    audit.record(
+        AuditEntry.Action.VIEW,
+        user=membership.user,
+        organization=membership.organization,
+        target=person,
+        request=request,
+    )

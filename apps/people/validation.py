@@ -1,0 +1,62 @@
+"""Checks on person data shared by forms, the API and the register import."""
+
+import re
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def parse_partial_date(value: str, *, allow_dotted: bool = True) -> tuple[str, int | None]:
+    """Normalise a full or partial date to YYYY[-MM[-DD]] and return it with its year.
+
+    Accepts YYYY-MM-DD, YYYY-MM and YYYY, and DD.MM.YYYY as typed in offices.
+    """
+    value = (value or "").strip()
+    if not value:
+        return "", None
+    m = _ISO.match(value)
+    if m is None and allow_dotted:
+        d = _DOTTED.match(value)
+        if d:
+            m = _ISO.match(f"{d.group(3)}-{int(d.group(2)):02d}-{int(d.group(1)):02d}")
+    if m is None:
+        raise ValidationError(
+            _("Enter a date as YYYY-MM-DD, YYYY-MM or YYYY (for example 1994-05 or 1994)."),
+            code="bad_date",
+        )
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
+    today = date.today()
+    if year < 1900 or year > today.year:
+        raise ValidationError(_("The year must be between 1900 and this year."), code="bad_year")
+    if month is not None and not 1 <= int(month) <= 12:
+        raise ValidationError(_("The month must be between 01 and 12."), code="bad_month")
+    if day is not None:
+        try:
+            full = date(year, int(month), int(day))
+        except ValueError:
+            raise ValidationError(_("This day does not exist in that month."), code="bad_day")
+        if full > today:
+            raise ValidationError(_("The date cannot be in the future."), code="future")
+    return "-".join(p for p in (m.group(1), month, day) if p), year
+
+
+def reject_formula(value: str) -> None:
+    """Refuse text that a spreadsheet would run as a formula."""
+    if value and value.lstrip(" ").startswith(FORMULA_PREFIXES[:4]):
+        stripped = value.lstrip(" ")
+        # A phone number like +996... or a negative number is data, not a formula.
+        if re.fullmatch(r"[+-]?[\d\s()-]+", stripped):
+            return
+        raise ValidationError(
+            _("Text may not start with =, +, - or @ (spreadsheet formula)."), code="formula"
+        )
+
+
+def split_list(value: str) -> list[str]:
+    """A comma, semicolon or newline separated list as typed in a form."""
+    return [p.strip() for p in re.split(r"[;,\n]", value or "") if p.strip()]

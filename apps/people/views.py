@@ -1,0 +1,140 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.roles import Permission
+from apps.cases.forms import ConsentForm
+from apps.cases.selectors import cases_of_person, consents_of_person
+from apps.cases.services import record_consent, withdraw_consent
+from apps.core import audit
+from apps.core.models import AuditEntry
+from apps.core.selectors import reference_labels
+from apps.people import selectors, services
+from apps.people.forms import PersonForm, PersonSearchForm
+
+
+def _member_with(request, permission):
+    m = request.membership
+    if m is None or not m.can(permission):
+        raise PermissionDenied
+    return m
+
+
+@login_required
+def person_list(request):
+    """Search by name in any script; without a query, the newest registrations."""
+    m = _member_with(request, Permission.VIEW_PEOPLE)
+    form = PersonSearchForm(request.GET or None)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    if query:
+        people = selectors.search_people(m, query)
+    else:
+        people = list(selectors.people_visible_to(m).order_by("-created_at", "-id")[:50])
+    # The query itself is a name: it is never written to the audit trail.
+    audit.record(
+        AuditEntry.Action.SEARCH,
+        user=request.user,
+        organization=m.organization,
+        target_type="person",
+        detail={"results": len(people), "query": bool(query)},
+        request=request,
+    )
+    template = "people/_results.html" if request.headers.get("HX-Request") else "people/list.html"
+    return render(request, template, {"form": form, "people": people, "query": query})
+
+
+@login_required
+def person_create(request):
+    m = _member_with(request, Permission.EDIT_PEOPLE)
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person = services.create_person(membership=m, data=form.person_data(), request=request)
+        messages.success(request, _("Person registered as %(code)s.") % {"code": person.code})
+        return redirect("person_detail", person_id=person.pk)
+    return render(request, "people/form.html", {"form": form, "person": None})
+
+
+@login_required
+def person_detail(request, person_id):
+    m = _member_with(request, Permission.VIEW_PEOPLE)
+    person = selectors.person_for(m, person_id)
+    services.record_person_view(membership=m, person=person, request=request)
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "person": person,
+            "cases": cases_of_person(m, person),
+            "consents": consents_of_person(m, person),
+            "consent_form": ConsentForm(),
+            "labels": {
+                k: reference_labels(k) for k in ("country", "region", "language", "case_type")
+            },
+            "history": person.history.select_related("history_user").order_by("-history_date")[:20],
+        },
+    )
+
+
+@login_required
+def person_edit(request, person_id):
+    m = _member_with(request, Permission.EDIT_PEOPLE)
+    person = selectors.person_for(m, person_id)
+    if request.method == "POST":
+        form = PersonForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_person(
+                    membership=m,
+                    person=person,
+                    data=form.person_data(),
+                    expected_version=form.cleaned_data["version"] or 0,
+                    request=request,
+                )
+            except services.StaleEdit as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect("person_detail", person_id=person.pk)
+    else:
+        form = PersonForm(initial=PersonForm.initial_from(person))
+    return render(request, "people/form.html", {"form": form, "person": person})
+
+
+@login_required
+@require_POST
+def consent_add(request, person_id):
+    m = _member_with(request, Permission.EDIT_PEOPLE)
+    person = selectors.person_for(m, person_id)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        record_consent(membership=m, person=person, request=request, **form.cleaned_data)
+        messages.success(request, _("Consent recorded."))
+    else:
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    return redirect("person_detail", person_id=person.pk)
+
+
+@login_required
+@require_POST
+def consent_withdraw(request, person_id, consent_id):
+    m = _member_with(request, Permission.EDIT_PEOPLE)
+    person = selectors.person_for(m, person_id)
+    consent = get_object_or_404(consents_of_person(m, person), pk=consent_id)
+    try:
+        withdraw_consent(membership=m, consent=consent, request=request)
+        messages.success(request, _("Consent withdrawn."))
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect("person_detail", person_id=person.pk)
+
+
+@login_required
+def register_import(request):
+    from apps.people.register_views import register_import_view
+
+    return register_import_view(request, _member_with(request, Permission.IMPORT_REGISTER))

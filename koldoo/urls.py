@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from apps.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.dashboard, name="dashboard"),
+    path("language/", core_views.set_language, name="set_language"),
+    path("organisation/switch/", core_views.switch_membership, name="switch_membership"),
+    path("audit/", core_views.audit_trail, name="audit_trail"),
+    path("accounts/", include("allauth.urls")),
+    path("people/", include("apps.people.urls")),
+    path("cases/", include("apps.cases.urls")),
+    path("api/v1/", include("apps.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("admin/", admin.site.urls),
+]

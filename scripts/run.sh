@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Set up and serve Koldoo with fictitious demo data (SQLite unless DATABASE_URL is set).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+export KOLDOO_ENV="${KOLDOO_ENV:-demo}"
+mkdir -p var
+$PY manage.py compilemessages --ignore=.venv -v0
+$PY manage.py migrate --no-input -v0
+$PY manage.py collectstatic --no-input -v0
+$PY manage.py seed_demo --if-empty
+PORT="${PORT:-8000}"
+echo
+echo "Koldoo is at http://127.0.0.1:${PORT}/  (demo data is fictitious; stop with Ctrl-C)"
+exec .venv/bin/gunicorn koldoo.wsgi:application --bind "127.0.0.1:${PORT}" --workers 2 --threads 4 \
+  --access-logfile - --forwarded-allow-ips 127.0.0.1

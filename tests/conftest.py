@@ -1,0 +1,84 @@
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the
+# tests make around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "Test-password-2026"
+
+
+@pytest.fixture
+def make_org(db):
+    from apps.accounts.services import create_organization
+
+    counter = {"n": 0}
+
+    def make(slug=None, type="ngo", region="bishkek", **kw):
+        counter["n"] += 1
+        slug = slug or f"org-{counter['n']}"
+        return create_organization(slug=slug, name=f"Test {slug}", type=type, region=region, **kw)
+
+    return make
+
+
+@pytest.fixture
+def org(make_org):
+    return make_org("home")
+
+
+@pytest.fixture
+def other_org(make_org):
+    return make_org("elsewhere")
+
+
+@pytest.fixture
+def make_member(db):
+    from apps.accounts.services import add_member
+
+    def make(org, role="case_worker", email=None):
+        email = email or f"{role}.{org.slug}@test.example"
+        return add_member(email=email, organization=org, role=role, password=PASSWORD)
+
+    return make
+
+
+@pytest.fixture
+def caseworker(org, make_member):
+    return make_member(org, "case_worker")
+
+
+@pytest.fixture
+def login(client):
+    def sign_in(membership, c=None):
+        c = c or client
+        c.force_login(membership.user)
+        return c
+
+    return sign_in
+
+
+@pytest.fixture
+def make_person(db):
+    from apps.people.services import create_person
+
+    def make(membership, **data):
+        data.setdefault("given_name", "Айгүл")
+        data.setdefault("family_name", "Төлөнбаева")
+        if "birth_date" in data and "birth_year" not in data:
+            data["birth_year"] = int(data["birth_date"][:4])
+        return create_person(membership=membership, data=data)
+
+    return make
+
+
+@pytest.fixture
+def make_case(db):
+    from apps.cases.services import open_case
+
+    def make(membership, person, **data):
+        data.setdefault("case_type", "trafficking")
+        return open_case(membership=membership, person=person, data=data)
+
+    return make
