@@ -10,6 +10,7 @@ urlpatterns = [
     path("organisation/switch/", core_views.switch_membership, name="switch_membership"),
     path("audit/", core_views.audit_trail, name="audit_trail"),
     path("accounts/", include("allauth.urls")),
+    path("organisation/", include("apps.accounts.urls")),
     path("people/", include("apps.people.urls")),
     path("cases/", include("apps.cases.urls")),
     path("api/v1/", include("apps.api.urls")),

@@ -82,3 +82,12 @@ def make_case(db):
         return open_case(membership=membership, person=person, data=data)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    # allauth keeps rate-limit counters in the cache; each test starts clean.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -18,3 +18,16 @@ def active_membership(user, membership_id=None) -> Membership | None:
         if chosen:
             return chosen
     return memberships.first()
+
+
+def members_of(membership):
+    """All memberships of the admin's organisation (admins only; else none)."""
+    from apps.accounts.roles import Permission
+
+    if membership is None or not membership.can(Permission.MANAGE_ORGANIZATION):
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(organization_id=membership.organization_id)
+        .select_related("user")
+        .order_by("-is_active", "user__email")
+    )

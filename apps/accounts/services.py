@@ -33,7 +33,7 @@ def create_organization(*, slug: str, name: str, type: str, region: str = "", la
 
 
 def add_member(*, email: str, organization: Organization, role: str, password: str | None = None,
-               full_name: str = "") -> Membership:  # fmt: skip
+               full_name: str = "", by: Membership | None = None) -> Membership:  # fmt: skip
     """Create the user if new (password required then) and give them a role in the organisation."""
     if role not in Role.values:
         raise ValidationError(
@@ -56,11 +56,47 @@ def add_member(*, email: str, organization: Organization, role: str, password: s
         membership, created = Membership.objects.get_or_create(
             user=user, organization=organization, role=role
         )
+        if not membership.is_active:
+            membership.is_active = True
+            membership.save(update_fields=["is_active"])
+            created = True
         if created:
             audit.record(
                 audit.AuditEntry.Action.CREATE,
+                user=by.user if by else None,
                 organization=organization,
                 target=membership,
                 detail={"user": user.pk, "role": role},
             )
     return membership
+
+
+def set_mfa_requirement(*, membership: Membership, required: bool, request=None) -> None:
+    """Require (or stop requiring) a second factor from every member of the organisation."""
+    org = membership.organization
+    org.require_mfa = required
+    org.save(update_fields=["require_mfa"])
+    audit.record(
+        audit.AuditEntry.Action.CHANGE,
+        user=membership.user,
+        organization=org,
+        target=org,
+        detail={"require_mfa": required},
+        request=request,
+    )
+
+
+def deactivate_membership(*, membership: Membership, target: Membership, request=None) -> None:
+    """End someone's role in the organisation; an admin cannot remove their own admin role."""
+    if target.pk == membership.pk:
+        raise ValidationError(_("You cannot end your own admin membership."))
+    target.is_active = False
+    target.save(update_fields=["is_active"])
+    audit.record(
+        audit.AuditEntry.Action.CHANGE,
+        user=membership.user,
+        organization=membership.organization,
+        target=target,
+        detail={"active": False},
+        request=request,
+    )
