@@ -29,9 +29,10 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/koldoo_bench"
 
-N_PEOPLE = 1_000_000  # main organisation
+# KOLDOO_BENCH_PEOPLE / KOLDOO_BENCH_CASES shrink the data for a quick trial run.
+N_PEOPLE = int(os.environ.get("KOLDOO_BENCH_PEOPLE", 1_000_000))  # main organisation
 N_SMALL = 5_000  # second organisation (same generator, other seed, other index key)
-N_CASES = 1_000_000
+N_CASES = int(os.environ.get("KOLDOO_BENCH_CASES", 1_000_000))
 N_WORKERS = 20  # users the cases are assigned to (the benchmark user is one of them)
 CHUNK = 20_000
 DATA_VERSION = "people-v1"  # bump when the generator or the row layout changes
@@ -181,7 +182,9 @@ def _secondary_ddl(conn, table: str) -> list[str]:
         " WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
         [table],
     ).fetchall()
-    ddl += [f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}' for name, definition in rows]
+    ddl += [
+        f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}' for name, definition in rows
+    ]
     return ddl
 
 
@@ -321,7 +324,11 @@ def _person_chunk(job) -> tuple[int, int, float]:
     for number in range(start, stop):
         pid = base + number
         _original, stored, rng = person_name(spec, number)
-        family, given, patronymic = stored["family_name"], stored["given_name"], stored["patronymic"]
+        family, given, patronymic = (
+            stored["family_name"],
+            stored["given_name"],
+            stored["patronymic"],
+        )
         birth = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(48 * 365))
         phone = json.dumps([f"+996 {rng.randrange(500, 800)} {rng.randrange(10**6):06d}"])
         stamp = (created + dt.timedelta(seconds=number)).isoformat()
@@ -437,7 +444,9 @@ def ensure_people(*, reload: bool = False) -> dict:
         )
         ddl = {t: _drop_secondary(conn, t) for t in ("people_person", "people_personnamekey")}
     jobs = [(MAIN, main.pk, s, min(s + CHUNK, N_PEOPLE + 1)) for s in range(1, N_PEOPLE + 1, CHUNK)]
-    jobs += [(SMALL, small.pk, s, min(s + CHUNK, N_SMALL + 1)) for s in range(1, N_SMALL + 1, CHUNK)]
+    jobs += [
+        (SMALL, small.pk, s, min(s + CHUNK, N_SMALL + 1)) for s in range(1, N_SMALL + 1, CHUNK)
+    ]
     connections.close_all()  # never share a connection with the forked workers
     done = n_keys = 0
     processes = max(1, min(os.cpu_count() or 1, 4))

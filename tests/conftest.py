@@ -10,7 +10,17 @@ PASSWORD = "Test-password-2026"
 
 
 @pytest.fixture
-def make_org(db):
+def reference_data(db):
+    """Reference data comes from a migration; transactional tests flush it, so reload."""
+    from apps.core.models import ReferenceValue
+    from apps.core.reference_data import load_reference_values
+
+    if not ReferenceValue.objects.exists():
+        load_reference_values(ReferenceValue)
+
+
+@pytest.fixture
+def make_org(reference_data):
     from apps.accounts.services import create_organization
 
     counter = {"n": 0}

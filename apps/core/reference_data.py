@@ -118,3 +118,26 @@ def country_rows():
         en = getattr(c, "common_name", None) or c.name
         rows.append((c.alpha_2, en, ru.gettext(c.name), ky.gettext(c.name), c.alpha_2))
     return rows
+
+
+# The countries of the field first in pick lists, then the rest by English name.
+FIRST_COUNTRIES = ["KG", "RU", "KZ", "TR", "AE", "CN", "KR", "UZ", "TJ", "TM", "SY", "IN", "UA", "CZ", "DE"]  # fmt: skip
+
+
+def load_reference_values(model) -> None:
+    """Insert the starting taxonomies and countries into an empty ReferenceValue table."""
+    rows = []
+    for kind, values in TAXONOMIES.items():
+        for order, (code, en, ru, ky, htcds) in enumerate(values):
+            rows.append((kind, order, code, en, ru, ky, htcds))
+    countries = sorted(
+        country_rows(),
+        key=lambda r: (FIRST_COUNTRIES.index(r[0]) if r[0] in FIRST_COUNTRIES else 99, r[1]),
+    )
+    for order, (code, en, ru, ky, htcds) in enumerate(countries):
+        rows.append(("country", order, code, en, ru, ky, htcds))
+    model.objects.bulk_create(
+        model(kind=kind, sort_order=order, code=code, name_en=en, name_ru=ru, name_ky=ky,
+              htcds_value=htcds)
+        for kind, order, code, en, ru, ky, htcds in rows
+    )  # fmt: skip
