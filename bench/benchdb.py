@@ -305,6 +305,9 @@ def spec_of(person_id: int) -> tuple[dict, int]:
     return SMALL, person_id - N_PEOPLE
 
 
+# Name spelling -> its key hashes, kept for the life of a loader process.
+_KEY_CACHE: dict[tuple[int, str, str, str], list[int]] = {}
+
 _REGIONS = ("batken", "chuy", "issyk_kul", "jalal_abad", "naryn", "osh", "talas", "bishkek")
 
 
@@ -317,7 +320,6 @@ def _person_chunk(job) -> tuple[int, int, float]:
 
     t0 = time.perf_counter()
     base = id_base(spec)
-    cache: dict[tuple[str, str, str], list[int]] = {}
     people: list[str] = []
     keys: list[str] = []
     created = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
@@ -358,8 +360,8 @@ def _person_chunk(job) -> tuple[int, int, float]:
             r"\N",
         )
         people.append("\t".join(row))
-        name = (family, given, patronymic)
-        hashes = cache.get(name)
+        name = (org_id, family, given, patronymic)
+        hashes = _KEY_CACHE.get(name)
         if hashes is None:
             person = Person(
                 organization_id=org_id,
@@ -368,7 +370,7 @@ def _person_chunk(job) -> tuple[int, int, float]:
                 patronymic=patronymic,
                 other_names=[],
             )
-            hashes = cache[name] = sorted(name_key_hashes(person))
+            hashes = _KEY_CACHE[name] = sorted(name_key_hashes(person))
         keys.extend(f"{h}\t{pid}" for h in hashes)
     n_keys = len(keys)
     with connect() as conn, conn.cursor() as cur:

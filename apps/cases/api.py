@@ -124,3 +124,5 @@ class CaseViewSet(viewsets.ModelViewSet):
             raise PermissionDenied()
         except StaleEdit as exc:
             raise ApiValidationError({"version": [str(exc)]})
+        except DjangoValidationError as exc:
+            raise ApiValidationError(exc.messages)

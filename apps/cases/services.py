@@ -52,11 +52,22 @@ def _audit(action, membership, target, request=None, detail=None):
     )
 
 
+def _check_assignee(membership, user) -> None:
+    if (
+        user is not None
+        and not user.memberships.filter(
+            organization_id=membership.organization_id, is_active=True
+        ).exists()
+    ):
+        raise ValidationError(_("Work can only be assigned to people of your organisation."))
+
+
 def open_case(*, membership, person, data: dict, request=None) -> Case:
     """Open a case for a person of the member's organisation."""
     require(membership, Permission.EDIT_CASES)
     if person.organization_id != membership.organization_id:
         raise ValidationError(_("This person belongs to another organisation."))
+    _check_assignee(membership, data.get("assigned_to"))
     with transaction.atomic():
         case = Case(
             organization=membership.organization,
@@ -73,6 +84,7 @@ def open_case(*, membership, person, data: dict, request=None) -> Case:
 def update_case(*, membership, case: Case, data: dict, expected_version: int, request=None):
     """Change a case's facts; StaleEdit if another user saved it since the form was opened."""
     require(membership, Permission.EDIT_CASES)
+    _check_assignee(membership, data.get("assigned_to"))
     changed = [k for k in CASE_FIELDS if k in data and getattr(case, k) != data[k]]
     with transaction.atomic():
         if not Case.objects.filter(pk=case.pk, version=expected_version).update(
@@ -141,13 +153,7 @@ def add_task(*, membership, case: Case, title: str, due_on=None, assigned_to=Non
     title = (title or "").strip()
     if not title:
         raise ValidationError(_("Describe the task."))
-    if (
-        assigned_to is not None
-        and not assigned_to.memberships.filter(
-            organization_id=membership.organization_id, is_active=True
-        ).exists()
-    ):
-        raise ValidationError(_("Tasks can only be assigned to people of your organisation."))
+    _check_assignee(membership, assigned_to)
     with transaction.atomic():
         task = Task.objects.create(
             case=case,

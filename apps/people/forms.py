@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.selectors import reference_choices
@@ -118,6 +119,12 @@ class PersonSearchForm(forms.Form):
                 "type": "search",
                 "placeholder": _("Name in Cyrillic or Latin"),
                 "autofocus": True,
+                "autocomplete": "off",
+                # Live results while typing (htmx); the form still works without JavaScript.
+                "hx-get": reverse_lazy("person_list"),
+                "hx-trigger": "input changed delay:400ms, search",
+                "hx-target": "#results",
+                "hx-push-url": "true",
             }
         ),
     )
