@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
-from apps.cases.models import CaseStatus, ConsentScope
+from apps.cases.models import STATUS_TRANSITIONS, CaseStatus, ConsentScope
 from apps.core.selectors import reference_choices
 
 
@@ -12,7 +12,7 @@ class CaseForm(forms.Form):
         label=_("Assigned worker"), queryset=User.objects.none(), required=False
     )
     opened_on = forms.DateField(
-        label=_("Opened on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Opened on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     exploitation = forms.MultipleChoiceField(
         label=_("Forms of exploitation"), required=False, widget=forms.CheckboxSelectMultiple
@@ -33,12 +33,12 @@ class CaseForm(forms.Form):
     exploitation_began_on = forms.DateField(
         label=_("Exploitation began on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     exploitation_ended_on = forms.DateField(
         label=_("Exploitation ended on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -96,8 +96,11 @@ class StatusForm(forms.Form):
     closure_reason = forms.ChoiceField(label=_("Reason for closing"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, current=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if current is not None:
+            allowed = STATUS_TRANSITIONS.get(current, set())
+            self.fields["status"].choices = [c for c in CaseStatus.choices if c[0] in allowed]
         self.fields["closure_reason"].choices = [("", "—")] + reference_choices("closure_reason")
 
 
@@ -110,7 +113,9 @@ class NoteForm(forms.Form):
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=300)
     due_on = forms.DateField(
-        label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Due on"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     assigned_to = forms.ModelChoiceField(
         label=_("Assigned to"), queryset=User.objects.none(), required=False
@@ -131,10 +136,14 @@ class AttachmentForm(forms.Form):
 class ConsentForm(forms.Form):
     scope = forms.ChoiceField(label=_("The person agreed"), choices=ConsentScope.choices)
     given_on = forms.DateField(
-        label=_("Given on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Given on"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     valid_until = forms.DateField(
-        label=_("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Valid until"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
 

@@ -92,7 +92,8 @@ def _render_case(request, m, case, **forms):
         },
         "note_form": forms.get("note_form") or NoteForm(),
         "task_form": forms.get("task_form") or TaskForm(organization=m.organization),
-        "status_form": forms.get("status_form") or StatusForm(initial={"version": case.version}),
+        "status_form": forms.get("status_form")
+        or StatusForm(initial={"version": case.version}, current=case.status),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
     }
     return render(request, "cases/detail.html", context, status=forms.get("status", 200))
