@@ -120,12 +120,13 @@ def update_person(*, membership, person: Person, data: dict, expected_version: i
     return person
 
 
-def record_person_view(*, membership, person: Person, request=None) -> None:
-    """Every look at a person leaves an audit entry."""
+def record_person_view(*, membership, person: Person, request=None, revealed=False) -> None:
+    """Every look at a person leaves an audit entry (noting when a hidden name was shown)."""
     audit.record(
         AuditEntry.Action.VIEW,
         user=membership.user,
         organization=membership.organization,
         target=person,
+        detail={"name_revealed": True} if revealed else None,
         request=request,
     )

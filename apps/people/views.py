@@ -61,12 +61,15 @@ def person_create(request):
 def person_detail(request, person_id):
     m = _member_with(request, Permission.VIEW_PEOPLE)
     person = selectors.person_for(m, person_id)
-    services.record_person_view(membership=m, person=person, request=request)
+    # A hidden name is shown only on an explicit request, which the audit entry records.
+    reveal = person.hide_name and request.GET.get("reveal") == "1"
+    services.record_person_view(membership=m, person=person, request=request, revealed=reveal)
     return render(
         request,
         "people/detail.html",
         {
             "person": person,
+            "show_name": not person.hide_name or reveal,
             "cases": cases_of_person(m, person),
             "consents": consents_of_person(m, person),
             "consent_form": ConsentForm(),

@@ -62,7 +62,9 @@ class Command(BaseCommand):
         if people < 0 or people > 100_000:
             raise CommandError("--people must be between 0 and 100000.")
         if if_empty and Organization.objects.exists():
-            self.stdout.write("Data exists; demo data not loaded.")
+            self.stdout.write("Data exists; demo data not loaded again.")
+            if Organization.objects.filter(slug=DEMO_ORGS[0][0]).exists():
+                self._print_sign_ins()
             return
         rng = random.Random(seed)
         with transaction.atomic():
@@ -83,6 +85,9 @@ class Command(BaseCommand):
                 )
                 self._person_with_case(rng, org_member, workers, i)
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {people} fictitious people."))
+        self._print_sign_ins()
+
+    def _print_sign_ins(self):
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for email, slug, role in DEMO_USERS:
             self.stdout.write(f"  {email:28} {Role(role).label} · {slug}")
