@@ -131,3 +131,11 @@ def test_switching_organisation(client, login, org, other_org, make_member):
     # A membership of someone else cannot be chosen.
     stranger = make_member(other_org, "case_worker")
     assert client.post("/organisation/switch/", {"membership": stranger.pk}).status_code == 403
+
+
+def test_idle_session_expires_after_thirty_minutes(client, caseworker):
+    client.post("/accounts/login/", {"login": caseworker.user.email, "password": PASSWORD})
+    client.get("/")
+    assert 1700 <= client.session.get_expiry_age() <= 1800
+    # Browser-close ends the session too.
+    assert client.session.get_expire_at_browser_close()

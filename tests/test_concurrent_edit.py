@@ -42,7 +42,7 @@ def test_second_save_of_a_person_is_refused(client, login, caseworker, make_pers
         == 302
     )
     r = client.post(f"/people/{person.pk}/edit/", {**base, "family_name": "Бакирова"})
-    assert r.status_code == 200 and "Someone else saved this record" in r.content.decode()
+    assert r.status_code == 409 and "Someone else saved this record" in r.content.decode()
     assert 'value="Бакирова"' in r.content.decode()
     person.refresh_from_db()
     assert person.family_name == "Осмонова"

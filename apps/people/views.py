@@ -54,7 +54,8 @@ def person_create(request):
         person = services.create_person(membership=m, data=form.person_data(), request=request)
         messages.success(request, _("Person registered as %(code)s.") % {"code": person.code})
         return redirect("person_detail", person_id=person.pk)
-    return render(request, "people/form.html", {"form": form, "person": None})
+    status = 400 if form.is_bound else 200
+    return render(request, "people/form.html", {"form": form, "person": None}, status=status)
 
 
 @login_required
@@ -101,9 +102,11 @@ def person_edit(request, person_id):
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("person_detail", person_id=person.pk)
+        status = 409 if form.non_field_errors() else 400
     else:
         form = PersonForm(initial=PersonForm.initial_from(person))
-    return render(request, "people/form.html", {"form": form, "person": person})
+        status = 200
+    return render(request, "people/form.html", {"form": form, "person": person}, status=status)
 
 
 @login_required
