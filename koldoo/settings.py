@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.people",
     "apps.cases",
+    "apps.hotline",
+    "apps.screening",
+    "apps.monitoring",
     "apps.api",
 ]
 

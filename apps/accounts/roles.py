@@ -25,6 +25,9 @@ class Permission:
     VIEW_AUDIT = "view_audit"
     MANAGE_ORGANIZATION = "manage_organization"
     VIEW_STATISTICS = "view_statistics"
+    HANDLE_CALLS = "handle_calls"
+    EDIT_KNOWLEDGE = "edit_knowledge"
+    EDIT_AGENCIES = "edit_agencies"
 
 
 _PERSON_LEVEL = {
@@ -36,8 +39,13 @@ _PERSON_LEVEL = {
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Operators register callers and open cases but do not read case notes.
-    Role.OPERATOR: frozenset(_PERSON_LEVEL),
-    Role.CASE_WORKER: frozenset(_PERSON_LEVEL | {Permission.VIEW_CASE_NOTES}),
+    Role.OPERATOR: frozenset(
+        _PERSON_LEVEL
+        | {Permission.HANDLE_CALLS, Permission.EDIT_KNOWLEDGE, Permission.EDIT_AGENCIES}
+    ),
+    Role.CASE_WORKER: frozenset(
+        _PERSON_LEVEL | {Permission.VIEW_CASE_NOTES, Permission.HANDLE_CALLS}
+    ),
     Role.LAWYER: frozenset(_PERSON_LEVEL | {Permission.VIEW_CASE_NOTES}),
     Role.ORG_ADMIN: frozenset(
         _PERSON_LEVEL
@@ -46,10 +54,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Permission.IMPORT_REGISTER,
             Permission.MANAGE_ORGANIZATION,
             Permission.VIEW_STATISTICS,
+            Permission.HANDLE_CALLS,
+            Permission.EDIT_KNOWLEDGE,
+            Permission.EDIT_AGENCIES,
         }
     ),
-    # Monitors document violations elsewhere; no access to clients.
-    Role.MONITOR: frozenset(),
+    # Monitors document violations and keep the agency register; no access to clients.
+    Role.MONITOR: frozenset({Permission.EDIT_AGENCIES}),
     Role.ME_OFFICER: frozenset({Permission.VIEW_STATISTICS}),
     # Auditors see who looked at what, never the records themselves.
     Role.AUDITOR: frozenset({Permission.VIEW_AUDIT}),

@@ -35,13 +35,15 @@ class EncryptedJSONField(models.TextField):
         super().__init__(*args, **kwargs)
 
     def from_db_value(self, value, expression, connection):
-        if value is None or value == "":
-            return [] if value == "" else None
+        if value is None:
+            return None
+        if value == "":
+            return self.get_default()
         return json.loads(decrypt_text(value))
 
     def to_python(self, value):
         if isinstance(value, str):
-            return json.loads(value) if value else []
+            return json.loads(value) if value else self.get_default()
         return value
 
     def get_prep_value(self, value):

@@ -22,6 +22,7 @@ class ReferenceValue(models.Model):
         COUNTRY = "country", _("Country")
         LANGUAGE = "language", _("Language")
         DISABILITY = "disability", _("Disability")
+        CALL_TOPIC = "call_topic", _("Call topic")
 
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     code = models.CharField(_("code"), max_length=40)

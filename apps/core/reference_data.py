@@ -90,6 +90,19 @@ LANGUAGES = [
     ("other", "Other", "Другой", "Башка", ""),
 ]  # fmt: skip
 
+CALL_TOPICS = [
+    ("safe_migration", "Safe migration and legal work abroad", "Безопасная миграция и легальная работа за рубежом", "Коопсуз миграция жана чет өлкөдө мыйзамдуу иштөө", ""),
+    ("agency_check", "Checking a recruitment agency or job offer", "Проверка кадрового агентства или предложения работы", "Жумушка орноштуруу агенттигин же жумуш сунушун текшерүү", ""),
+    ("labour_rights", "Labour rights abroad", "Трудовые права за рубежом", "Чет өлкөдөгү эмгек укуктары", ""),
+    ("missing_relative", "Missing relative", "Пропавший родственник", "Дайынсыз жоголгон тууган", ""),
+    ("danger_now", "Person in danger now", "Человек в опасности сейчас", "Азыр коркунучта турган адам", ""),
+    ("trafficking_report", "Trafficking report", "Сообщение о торговле людьми", "Адам сатуу тууралуу билдирүү", ""),
+    ("domestic_violence", "Domestic violence", "Домашнее насилие", "Үй-бүлөлүк зомбулук", ""),
+    ("documents_consular", "Documents and consular help", "Документы и консульская помощь", "Документтер жана консулдук жардам", ""),
+    ("return_reintegration", "Return and reintegration", "Возвращение и реинтеграция", "Кайтып келүү жана реинтеграция", ""),
+    ("other", "Other", "Другое", "Башка", ""),
+]  # fmt: skip
+
 TAXONOMIES = {
     "case_type": CASE_TYPES,
     "exploitation": EXPLOITATION,
@@ -98,6 +111,7 @@ TAXONOMIES = {
     "closure_reason": CLOSURE_REASONS,
     "region": REGIONS,
     "language": LANGUAGES,
+    "call_topic": CALL_TOPICS,
 }
 
 

@@ -43,7 +43,17 @@ def person_list(request):
         request=request,
     )
     template = "people/_results.html" if request.headers.get("HX-Request") else "people/list.html"
-    return render(request, template, {"form": form, "people": people, "query": query})
+    link_call = request.GET.get("link_call", "")
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "people": people,
+            "query": query,
+            "link_call": int(link_call) if link_call.isdigit() else None,
+        },
+    )
 
 
 @login_required

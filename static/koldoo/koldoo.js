@@ -6,3 +6,15 @@ document.addEventListener("change", function (event) {
     el.form.submit();
   }
 });
+
+// Ctrl+Enter (or Cmd+Enter) submits forms marked data-ctrl-enter: the intake screen
+// is used with one hand on the keyboard while the other holds the phone.
+document.addEventListener("keydown", function (event) {
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    var form = event.target.closest && event.target.closest("form[data-ctrl-enter]");
+    if (form) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  }
+});

@@ -1,0 +1,85 @@
+"""Scoped reads of hotline calls, the operator queue and prepared answers."""
+
+from django.db.models import Case as SqlCase
+from django.db.models import IntegerField, Q, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from apps.accounts.roles import Permission
+from apps.hotline.models import URGENCY_RANK, Answer, Call
+
+
+def calls_visible_to(membership):
+    """Calls of the member's organisation, for roles that handle calls."""
+    if membership is None or not membership.can(Permission.HANDLE_CALLS):
+        return Call.objects.none()
+    return Call.objects.filter(organization_id=membership.organization_id)
+
+
+def call_for(membership, call_id) -> Call:
+    try:
+        return (
+            calls_visible_to(membership)
+            .select_related("person", "case", "operator")
+            .get(pk=int(call_id))
+        )
+    except (Call.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+def _urgency_order():
+    return SqlCase(
+        *[When(urgency=u, then=Value(rank)) for u, rank in URGENCY_RANK.items()],
+        output_field=IntegerField(),
+    )
+
+
+def operator_queue(membership):
+    """Follow-ups due today or overdue, emergencies first, then the oldest due date."""
+    today = timezone.localdate()
+    return (
+        calls_visible_to(membership)
+        .filter(is_draft=False, follow_up_due__lte=today, follow_up_done_at__isnull=True)
+        .annotate(urgency_rank=_urgency_order())
+        .order_by("urgency_rank", "follow_up_due", "started_at")
+        .select_related("person", "case")
+    )
+
+
+def drafts_of(membership):
+    """The member's own unfinished intakes (kept across closed tabs and dropped networks)."""
+    return (
+        calls_visible_to(membership)
+        .filter(is_draft=True, operator=membership.user)
+        .order_by("-updated_at")
+    )
+
+
+def recent_calls(membership, *, limit: int = 50):
+    return (
+        calls_visible_to(membership)
+        .filter(is_draft=False)
+        .select_related("operator", "person", "case")
+        .order_by("-started_at", "-id")[:limit]
+    )
+
+
+def answers_visible_to(membership, *, query: str = "", topic: str = "", country: str = ""):
+    """Prepared answers of the organisation and those shared with the whole network."""
+    if membership is None or not membership.can(Permission.HANDLE_CALLS):
+        return Answer.objects.none()
+    qs = Answer.objects.filter(
+        Q(organization__isnull=True) | Q(organization_id=membership.organization_id)
+    )
+    if topic:
+        qs = qs.filter(topic=topic)
+    if country:
+        qs = qs.filter(country=country.upper())
+    if query:
+        words = [w for w in query.split() if w]
+        for w in words:
+            qs = qs.filter(
+                Q(title_en__icontains=w) | Q(title_ru__icontains=w) | Q(title_ky__icontains=w)
+                | Q(body_en__icontains=w) | Q(body_ru__icontains=w) | Q(body_ky__icontains=w)
+            )  # fmt: skip
+    return qs

@@ -1,0 +1,186 @@
+"""Every write to hotline calls: drafts, logging, follow-ups, opening a case."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.roles import Permission
+from apps.cases.services import add_case_note, open_case
+from apps.core import audit
+from apps.core.models import AuditEntry
+from apps.hotline.models import Call, CallerCategory, Outcome
+from apps.people.services import StaleEdit, create_person, require
+
+CALL_FIELDS = (
+    "channel",
+    "direction",
+    "started_at",
+    "duration_minutes",
+    "caller_category",
+    "caller_region",
+    "language",
+    "topics",
+    "urgency",
+    "caller_name",
+    "caller_phone",
+    "summary",
+    "answer",
+    "outcome",
+    "follow_up_due",
+)
+
+# Which case type a call's topics suggest when a case is opened from it.
+TOPIC_CASE_TYPES = [
+    ("trafficking_report", "trafficking"),
+    ("danger_now", "trafficking"),
+    ("missing_relative", "trafficking"),
+    ("labour_rights", "labour_rights"),
+    ("domestic_violence", "domestic_violence"),
+]
+
+
+def _audit(action, membership, call, request=None, detail=None):
+    audit.record(
+        action,
+        user=membership.user,
+        organization=membership.organization,
+        target=call,
+        detail=detail,
+        request=request,
+    )
+
+
+def check_call(data: dict) -> None:
+    """Rules a finished call must meet (drafts may be incomplete)."""
+    errors = {}
+    if data.get("outcome") == Outcome.FOLLOW_UP and not data.get("follow_up_due"):
+        errors["follow_up_due"] = _("Give the date of the follow-up.")
+    if data.get("caller_category") == CallerCategory.ANONYMOUS and (
+        data.get("caller_name") or data.get("caller_phone")
+    ):
+        errors["caller_name"] = _(
+            "An anonymous call keeps no name or phone; choose another caller."
+        )
+    if not data.get("topics"):
+        errors["topics"] = _("Choose at least one topic.")
+    if not data.get("outcome"):
+        errors["outcome"] = _("Choose the outcome of the call.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def save_call(*, membership, data: dict, call: Call | None = None, expected_version=None,
+              finish: bool = False, request=None) -> Call:  # fmt: skip
+    """Create or update a call; `finish` logs it (validated), otherwise it stays a draft."""
+    require(membership, Permission.HANDLE_CALLS)
+    if finish:
+        check_call(data)
+    with transaction.atomic():
+        if call is None:
+            call = Call(organization=membership.organization, operator=membership.user)
+            created = True
+        else:
+            created = False
+            if not call.is_draft and not finish:
+                raise ValidationError(_("A logged call cannot go back to draft."))
+            if expected_version is not None:
+                if not Call.objects.filter(pk=call.pk, version=expected_version).update(
+                    version=expected_version + 1
+                ):
+                    raise StaleEdit()
+                call.version = expected_version + 1
+        for k in CALL_FIELDS:
+            if k in data:
+                setattr(call, k, data[k])
+        was_draft = call.is_draft
+        call.is_draft = not finish and call.is_draft
+        call.updated_at = timezone.now()
+        call.save()
+        if created or (was_draft and finish):
+            _audit(AuditEntry.Action.CREATE, membership, call, request, {"draft": call.is_draft})
+        elif not call.is_draft:
+            _audit(AuditEntry.Action.CHANGE, membership, call, request)
+    return call
+
+
+def complete_follow_up(*, membership, call: Call, request=None) -> Call:
+    require(membership, Permission.HANDLE_CALLS)
+    if call.follow_up_due is None or call.follow_up_done_at is not None:
+        raise ValidationError(_("This call has no open follow-up."))
+    call.follow_up_done_at = timezone.now()
+    call.save(update_fields=["follow_up_done_at"])
+    _audit(AuditEntry.Action.CHANGE, membership, call, request, {"follow_up": "done"})
+    return call
+
+
+def link_call(*, membership, call: Call, person=None, case=None, request=None) -> Call:
+    """Attach a call to an existing person and/or case of the same organisation."""
+    require(membership, Permission.HANDLE_CALLS)
+    for linked in (person, case):
+        if linked is not None and linked.organization_id != membership.organization_id:
+            raise ValidationError(_("This record belongs to another organisation."))
+    if case is not None:
+        person = case.person
+        call.case = case
+    call.person = person
+    call.save(update_fields=["person", "case"])
+    _audit(AuditEntry.Action.CHANGE, membership, call, request,
+           {"person": getattr(person, "pk", None), "case": getattr(case, "pk", None)})  # fmt: skip
+    return call
+
+
+def suggested_case_type(call: Call) -> str:
+    for topic, case_type in TOPIC_CASE_TYPES:
+        if topic in (call.topics or []):
+            return case_type
+    return "other"
+
+
+class CallAlreadyConverted(Exception):
+    pass
+
+
+def open_case_from_call(*, membership, call: Call, person_data: dict | None = None,
+                        case_data: dict | None = None, request=None):  # fmt: skip
+    """Open a case from a call, carrying its facts over; only one case per call.
+
+    Uses the call's linked person, or registers one from `person_data`. Two
+    operators converting the same call at once: the second gets CallAlreadyConverted
+    and nothing of theirs is written.
+    """
+    require(membership, Permission.EDIT_CASES)
+    if call.is_draft:
+        raise ValidationError(_("Log the call before opening a case from it."))
+    with transaction.atomic():
+        person = call.person
+        if person is None:
+            if not person_data or not person_data.get("given_name"):
+                raise ValidationError(_("Say who the case is for (at least a given name)."))
+            person = create_person(membership=membership, data=person_data, request=request)
+        data = {
+            "case_type": suggested_case_type(call),
+            "opened_on": timezone.localtime(call.started_at).date(),
+            "assigned_to": membership.user,
+        }
+        data.update(case_data or {})
+        case = open_case(membership=membership, person=person, data=data, request=request)
+        # The guard: only the first conversion finds the call without a case.
+        if not Call.objects.filter(pk=call.pk, case__isnull=True).update(
+            case=case, person=person, outcome=Outcome.CASE_OPENED
+        ):
+            raise CallAlreadyConverted()
+        if call.summary or call.answer:
+            body = "\n\n".join(
+                part
+                for part in (
+                    _("From call %(ref)s.") % {"ref": call.reference},
+                    call.summary,
+                    call.answer,
+                )
+                if part
+            )
+            add_case_note(membership=membership, case=case, body=body, request=request)
+        _audit(AuditEntry.Action.CHANGE, membership, call, request, {"case": case.pk})
+    call.refresh_from_db()
+    return case
