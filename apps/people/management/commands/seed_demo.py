@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from apps.accounts.models import Organization
 from apps.accounts.roles import Role
@@ -91,6 +92,39 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for email, slug, role in DEMO_USERS:
             self.stdout.write(f"  {email:28} {Role(role).label} · {slug}")
+
+    def _call(self, rng, operator):
+        """A fictitious hotline call within the last year (anonymous or by category only)."""
+        from apps.hotline.services import save_call
+
+        topics = rng.choices(
+            ["safe_migration", "agency_check", "labour_rights", "missing_relative", "danger_now",
+             "trafficking_report", "domestic_violence", "documents_consular", "return_reintegration"],
+            weights=[9, 5, 5, 3, 1, 2, 2, 3, 1],
+            k=rng.choice([1, 1, 2]),
+        )  # fmt: skip
+        urgency = (
+            "emergency" if "danger_now" in topics else rng.choice(["routine"] * 4 + ["urgent"])
+        )
+        outcome = rng.choice(["information_given"] * 4 + ["referred", "follow_up", "no_action"])
+        started = timezone.now() - timedelta(days=rng.randint(0, 364), minutes=rng.randint(0, 600))
+        save_call(
+            membership=operator,
+            finish=True,
+            data={
+                "channel": rng.choice(["phone"] * 5 + ["messenger", "messenger", "walk_in", "social_media"]),
+                "caller_category": rng.choice(["person_concerned", "person_concerned", "relative", "friend", "anonymous"]),
+                "caller_region": rng.choice(REGIONS + [""]),
+                "language": rng.choice(["ky", "ky", "ru"]),
+                "topics": list(dict.fromkeys(topics)),
+                "urgency": urgency,
+                "outcome": outcome,
+                "follow_up_due": date.today() + timedelta(days=rng.randint(-2, 7)) if outcome == "follow_up" else None,
+                "started_at": started,
+                "duration_minutes": rng.randint(1, 25),
+                "summary": "[DEMO] Fictitious call.",
+            },
+        )  # fmt: skip
 
     def _person_with_case(self, rng, member, workers, i):
         name = spelled(make_name(rng), rng)
