@@ -14,6 +14,7 @@ from apps.core.models import AuditEntry
 from apps.core.selectors import reference_labels
 from apps.people import selectors, services
 from apps.people.forms import PersonForm, PersonSearchForm
+from apps.screening.selectors import screenings_of_person
 
 
 def _member_with(request, permission):
@@ -84,6 +85,7 @@ def person_detail(request, person_id):
             "cases": cases_of_person(m, person),
             "consents": consents_of_person(m, person),
             "consent_form": ConsentForm(),
+            "screenings": screenings_of_person(m, person),
             "labels": {
                 k: reference_labels(k) for k in ("country", "region", "language", "case_type")
             },
