@@ -17,6 +17,11 @@ def reference_data(db):
 
     if not ReferenceValue.objects.exists():
         load_reference_values(ReferenceValue)
+    from apps.screening.indicator_data import load_indicators
+    from apps.screening.models import Indicator, RuleSet
+
+    if not RuleSet.objects.exists():
+        load_indicators(Indicator, RuleSet)
 
 
 @pytest.fixture

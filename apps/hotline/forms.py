@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.models import User
 from apps.core.selectors import reference_choices
 from apps.hotline.models import CallerCategory, Channel, Direction, Outcome, Urgency
 from apps.people.models import Sex
@@ -133,10 +134,19 @@ class OpenCaseFromCallForm(forms.Form):
     given_name = forms.CharField(label=_("Given name"), max_length=100)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
     case_type = forms.ChoiceField(label=_("Case type"))
+    assigned_to = forms.ModelChoiceField(
+        label=_("Hand over to"), queryset=User.objects.none(), required=False
+    )
 
-    def __init__(self, *args, needs_person=True, **kwargs):
+    def __init__(self, *args, needs_person=True, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case_type"].choices = reference_choices("case_type")
+        if organization is not None:
+            self.fields["assigned_to"].queryset = User.objects.filter(
+                memberships__organization=organization,
+                memberships__is_active=True,
+                memberships__role__in=["case_worker", "lawyer", "org_admin"],
+            ).distinct()
         if not needs_person:
             for name in ("family_name", "given_name", "sex"):
                 del self.fields[name]

@@ -166,7 +166,12 @@ def call_open_case(request, call_id):
     if needs_person and call.caller_category == "person_concerned" and call.caller_name:
         parts = call.caller_name.split()
         initial.update(family_name=parts[0] if len(parts) > 1 else "", given_name=parts[-1])
-    form = OpenCaseFromCallForm(request.POST or None, initial=initial, needs_person=needs_person)
+    form = OpenCaseFromCallForm(
+        request.POST or None,
+        initial=initial,
+        needs_person=needs_person,
+        organization=m.organization,
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         person_data = None
@@ -182,7 +187,7 @@ def call_open_case(request, call_id):
                 membership=m,
                 call=call,
                 person_data=person_data,
-                case_data={"case_type": d["case_type"]},
+                case_data={"case_type": d["case_type"], "assigned_to": d["assigned_to"] or m.user},
                 request=request,
             )
         except services.CallAlreadyConverted:
