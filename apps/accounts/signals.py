@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -7,6 +8,11 @@ from apps.core import audit
 @receiver(user_logged_in)
 def audit_sign_in(sender, request, user, **kwargs):
     audit.record(audit.AuditEntry.Action.SIGN_IN, user=user, request=request)
+    # A language chosen on the sign-in page becomes the user's own.
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) if request else None
+    if chosen in dict(settings.LANGUAGES) and not user.language:
+        user.language = chosen
+        user.save(update_fields=["language"])
 
 
 @receiver(user_logged_out)
