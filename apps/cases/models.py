@@ -72,7 +72,8 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         indexes = [
             models.Index(fields=["organization", "-opened_on", "-id"]),
-            models.Index(fields=["organization", "status"]),
+            models.Index(fields=["organization", "status", "-opened_on", "-id"]),
+            models.Index(fields=["organization", "assigned_to", "-opened_on", "-id"]),
             models.Index(fields=["assigned_to", "status"]),
         ]
 
@@ -81,7 +82,11 @@ class Case(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"C-{self.pk:06d}" if self.pk else "C-new"
+        return self.reference_for(self.pk)
+
+    @staticmethod
+    def reference_for(pk) -> str:
+        return f"C-{pk:06d}" if pk else "C-new"
 
 
 class CaseNote(models.Model):
