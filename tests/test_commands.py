@@ -63,6 +63,9 @@ def test_seed_demo_makes_fictitious_people_in_both_scripts(reference_data, capsy
     assert len(names) == 30
     assert any(n[:1].isascii() for n in names) and any(not n[:1].isascii() for n in names)
     assert all(p.external_id.startswith("DEMO-") for p in Person.objects.all())
+    from apps.hotline.models import Call
+
+    assert Call.objects.filter(is_draft=False).count() == 15
     # A second run with --if-empty keeps the data and still shows how to sign in.
     call_command("seed_demo", "--if-empty")
     assert Person.objects.count() == 30

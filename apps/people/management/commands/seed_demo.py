@@ -85,7 +85,14 @@ class Command(BaseCommand):
                     members["shelter@demo.example"] if i % 5 == 4 else members["admin@demo.example"]
                 )
                 self._person_with_case(rng, org_member, workers, i)
-        self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {people} fictitious people."))
+            calls = max(people // 2, 10) if people else 0
+            for _ in range(calls):
+                self._call(rng, members["operator@demo.example"])
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data loaded: {people} fictitious people, {calls} hotline calls."
+            )
+        )
         self._print_sign_ins()
 
     def _print_sign_ins(self):
