@@ -70,7 +70,11 @@ class Person(models.Model):
 
     @property
     def code(self) -> str:
-        return f"P-{self.pk:06d}" if self.pk else "P-new"
+        return self.code_for(self.pk)
+
+    @staticmethod
+    def code_for(pk) -> str:
+        return f"P-{pk:06d}" if pk else "P-new"
 
     @property
     def full_name(self) -> str:
