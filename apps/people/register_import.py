@@ -1,0 +1,1269 @@
+"""Importing an organisation's existing register (CSV or XLSX) of people and their cases.
+
+Two steps, so that nothing is written unless the whole file is good:
+
+1. `plan_import()` reads and checks every row and returns an `ImportPlan`: the rows
+   to write and an `ImportReport` with every problem found (row, column, value,
+   reason, in the user's language) and what would be created or updated.
+2. `apply_import()` writes a clean plan in one transaction and leaves a single
+   "import" audit entry with the counts (never a name).
+
+Rules (see also docs and the upload page):
+
+- One row is one person with at most one case. `family_name` and `given_name` are
+  required; every other column may be empty or left out of the file.
+- A row whose `external_id` already exists in the organisation updates that person:
+  filled cells replace the stored value, empty cells never erase anything, and a
+  phone or document number is added to the person's list if it is new. If the row
+  has a `case_type`, the person's most recent case is updated (or a case is opened
+  when the person has none), and `notes` are added to it unless the same note is
+  already there, so importing the same file twice does not duplicate notes.
+- A row without `external_id` always registers a new person.
+- A row without `case_type` registers or updates only the person; filling other case
+  columns without a `case_type` is an error rather than silently dropping them.
+- `status` "closed" records the closure reason "other" and closes the case on
+  `opened_on` (or today).
+
+Speed: a register of 100,000 rows must import in about a minute, so new people are
+written in batches (see `_create_batch`), not one `create_person()` per row.
+"""
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from itertools import combinations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.roles import Permission
+from apps.cases.models import Case, CaseNote, CaseStatus
+from apps.core import audit
+from apps.core.crypto import organization_index_key
+from apps.core.models import AuditEntry
+from apps.core.selectors import reference_codes
+from apps.people.models import Person, PersonNameKey, Sex
+from apps.people.name_keys import name_tokens, stored_keys
+from apps.people.services import index_person_name, require
+from apps.people.validation import parse_partial_date, reject_formula, split_list
+
+COLUMNS = (
+    "external_id",
+    "family_name",
+    "given_name",
+    "patronymic",
+    "sex",
+    "birth_date",
+    "citizenship",
+    "region",
+    "phone",
+    "document_number",
+    "case_type",
+    "opened_on",
+    "exploitation",
+    "country_of_exploitation",
+    "status",
+    "notes",
+)
+REQUIRED_COLUMNS = ("family_name", "given_name")
+CASE_COLUMNS = ("opened_on", "exploitation", "country_of_exploitation", "status", "notes")
+# Longest accepted cell per column; the model's max_length where it has one.
+MAX_LENGTHS = {
+    "external_id": Person._meta.get_field("external_id").max_length,
+    "family_name": 100,
+    "given_name": 100,
+    "patronymic": 100,
+    "phone": 300,
+    "document_number": 300,
+    "notes": 20_000,
+}
+DEFAULT_MAX_LENGTH = 200
+IMPORT_STATUSES = ("open", "active", "on_hold", "closed")
+IMPORT_CLOSURE_REASON = "other"
+
+MAX_ROWS = 200_000
+MAX_FILE_BYTES = 100 * 1024 * 1024
+MAX_ERRORS = 1000
+# A value is kept in the report only up to this length; the page shortens it further.
+REPORTED_VALUE_LENGTH = 200
+BATCH_SIZE = 1000
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# First characters that make reject_formula() look closer (cells are stripped).
+_FORMULA_STARTS = frozenset("=+-@")
+_SEX_CODES = frozenset(Sex.values)
+_XLSX_MAGIC = b"PK\x03\x04"
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(slots=True)
+class RowError:
+    """One problem: spreadsheet row (header is row 1; None for the whole file)."""
+
+    row: int | None
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    """What a file holds and what importing it does or would do."""
+
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    rows: int = 0
+    empty_rows: int = 0
+    people_created: int = 0
+    people_updated: int = 0
+    cases_created: int = 0
+    cases_updated: int = 0
+    notes_added: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    @property
+    def more_errors(self) -> int:
+        """Problems found but left out of `errors` to keep the report readable."""
+        return self.error_count - len(self.errors)
+
+    def add_error(self, row, column: str, value, reason: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS:
+            value = "" if value is None else str(value)
+            if len(value) > REPORTED_VALUE_LENGTH:
+                value = value[: REPORTED_VALUE_LENGTH - 1] + "…"
+            self.errors.append(RowError(row, column, value, str(reason)))
+
+    def counts(self) -> dict[str, int]:
+        """The figures, for the audit entry and the command's summary (no names)."""
+        return {
+            "rows": self.rows,
+            "people_created": self.people_created,
+            "people_updated": self.people_updated,
+            "cases_created": self.cases_created,
+            "cases_updated": self.cases_updated,
+            "notes_added": self.notes_added,
+        }
+
+
+@dataclass
+class RegisterFile:
+    """A file split into its header and rows of text cells, before any checks."""
+
+    format: str
+    header: list[str] = field(default_factory=list)
+    # (spreadsheet row number, cells) of every non-empty row.
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    empty_rows: int = 0
+    report: ImportReport = field(default_factory=ImportReport)
+
+
+@dataclass(slots=True)
+class PlannedRow:
+    """One checked row, ready to write."""
+
+    row: int
+    external_id: str
+    person: dict
+    case: dict | None
+    note: str
+    existing_id: int | None = None
+    existing_has_case: bool = False
+
+
+@dataclass
+class ImportPlan:
+    organization_id: int | None
+    format: str
+    rows: list[PlannedRow]
+    report: ImportReport
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok
+
+
+class RegisterChanged(Exception):
+    """The organisation's people changed between checking and writing; check again."""
+
+    def __init__(self):
+        super().__init__(
+            _("The register changed while the file was being checked. Check the file again.")
+        )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_register(data: bytes, filename: str) -> RegisterFile:
+    """Split an uploaded CSV or XLSX file into header and text rows.
+
+    Problems with the file as a whole (encoding, not a workbook, empty, too many
+    rows) are reported with row None or the line where they were found.
+    """
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if ext not in ("csv", "xlsx"):
+        register = RegisterFile(format=ext)
+        register.report.add_error(None, "", filename, _("Upload a .csv or .xlsx file."))
+        return register
+    register = RegisterFile(format=ext)
+    if len(data) > MAX_FILE_BYTES:
+        register.report.add_error(
+            None,
+            "",
+            "",
+            _("The file is larger than %(size)d MB.") % {"size": MAX_FILE_BYTES // (1024 * 1024)},
+        )
+        return register
+    lines = _csv_lines(data, register) if ext == "csv" else _xlsx_lines(data, register)
+    if lines is not None:
+        _split_rows(lines, register)
+    return register
+
+
+def _csv_lines(data: bytes, register: RegisterFile):
+    if data.startswith(_XLSX_MAGIC):
+        register.report.add_error(
+            None,
+            "",
+            "",
+            _("This is an Excel workbook, not a CSV file: upload it with the .xlsx extension."),
+        )
+        return None
+    try:
+        # utf-8-sig accepts the byte-order mark Excel writes and files without one.
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        register.report.add_error(
+            line,
+            "",
+            "",
+            _(
+                "The file is not in UTF-8 encoding (first problem on line %(line)d); it may "
+                "have been saved as Windows-1251. In Excel choose “Save as: CSV UTF-8”, in "
+                "LibreOffice choose the character set “Unicode (UTF-8)”, then upload it again."
+            )
+            % {"line": line},
+        )
+        return None
+    first_line = text.split("\n", 1)[0]
+    # Excel in Russian or Kyrgyz settings writes ";" between cells; take whichever
+    # separator splits the header row into the most cells.
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    return _csv_reader(text, delimiter, register)
+
+
+def _csv_reader(text: str, delimiter: str, register: RegisterFile):
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    row = 0
+    try:
+        for cells in reader:
+            row += 1
+            yield row, cells
+    except csv.Error:
+        register.report.add_error(
+            row + 1,
+            "",
+            "",
+            _(
+                "Row %(row)d cannot be read as CSV: check its quotation marks, and that "
+                "no cell is longer than the limits."
+            )
+            % {"row": row + 1},
+        )
+
+
+def _xlsx_lines(data: bytes, register: RegisterFile):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        # Workbooks written by other programs often state wrong dimensions.
+        sheet.reset_dimensions()
+    except (zipfile.BadZipFile, KeyError, IndexError, ValueError, OSError, TypeError):
+        register.report.add_error(
+            None, "", "", _("The file is not a valid Excel workbook (.xlsx).")
+        )
+        return None
+    return _xlsx_rows(workbook, sheet, register)
+
+
+def _xlsx_rows(workbook, sheet, register: RegisterFile):
+    row = 0
+    try:
+        for values in sheet.iter_rows(values_only=True):
+            row += 1
+            yield row, [_cell_text(v) for v in values]
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+        register.report.add_error(
+            None, "", "", _("The file is not a valid Excel workbook (.xlsx).")
+        )
+    finally:
+        workbook.close()
+
+
+def _cell_text(value) -> str:
+    """A workbook cell as the text a person would have typed."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        # Phone numbers and years typed into a number cell come back as floats.
+        return str(int(value))
+    if isinstance(value, datetime):
+        # Excel keeps dates as date-times; a date typed without a time is midnight.
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _split_rows(lines, register: RegisterFile) -> None:
+    report = register.report
+    header = None
+    for row, cells in lines:
+        if header is None:
+            if not any(c.strip() for c in cells):
+                # Blank lines above the header are tolerated but counted as rows.
+                continue
+            header = [c.strip() for c in cells]
+            while header and not header[-1]:
+                header.pop()
+            register.header = header
+            header_row = row
+            if not _check_header(header, header_row, report):
+                return
+            continue
+        if not any(c.strip() for c in cells):
+            register.empty_rows += 1
+            continue
+        if len(register.rows) >= MAX_ROWS:
+            report.add_error(
+                row,
+                "",
+                "",
+                _("The file has more than %(limit)d rows. Split it into smaller files.")
+                % {"limit": MAX_ROWS},
+            )
+            register.rows.clear()
+            return
+        register.rows.append((row, cells))
+    if header is None:
+        if report.ok:
+            report.add_error(None, "", "", _("The file is empty."))
+    elif not register.rows and report.ok:
+        report.add_error(None, "", "", _("The file has a header row but no rows of data."))
+
+
+def _check_header(header: list[str], header_row: int, report: ImportReport) -> bool:
+    seen = set()
+    columns = ", ".join(COLUMNS)
+    for position, name in enumerate(header, start=1):
+        if not name:
+            report.add_error(
+                header_row,
+                "",
+                "",
+                _("Column %(n)d has no name in the header row.") % {"n": position},
+            )
+        elif name not in COLUMNS:
+            report.add_error(
+                header_row,
+                name,
+                name,
+                _("Unknown column. The columns are: %(columns)s.") % {"columns": columns},
+            )
+        elif name in seen:
+            report.add_error(
+                header_row, name, name, _("This column appears more than once in the header row.")
+            )
+        seen.add(name)
+    for name in REQUIRED_COLUMNS:
+        if name not in seen:
+            report.add_error(
+                header_row, name, "", _("This required column is missing from the header row.")
+            )
+    return report.ok
+
+
+# --------------------------------------------------------------------------- checking
+
+
+class _Checker:
+    """Checks rows against the reference data, loaded once per file."""
+
+    def __init__(self, organization_id, report: ImportReport):
+        self.report = report
+        self.today = timezone.localdate()
+        self.countries = reference_codes("country")
+        self.regions = reference_codes("region")
+        self.case_types = reference_codes("case_type")
+        self.exploitation = reference_codes("exploitation")
+        self.seen_ids: dict[str, int] = {}
+        self.existing: dict[str, int] = {}
+        if organization_id is not None:
+            self.existing = _existing_external_ids(organization_id)
+
+    def error(self, row, column, value, reason):
+        self.report.add_error(row, column, value, reason)
+
+    def text(self, row, column, value) -> bool:
+        """Length and formula checks shared by every column; True when fine."""
+        limit = MAX_LENGTHS.get(column, DEFAULT_MAX_LENGTH)
+        if len(value) > limit:
+            self.error(
+                row,
+                column,
+                value,
+                _("Too long: %(length)d characters, at most %(limit)d.")
+                % {"length": len(value), "limit": limit},
+            )
+            return False
+        if value[0] not in _FORMULA_STARTS or column in ("phone", "document_number"):
+            # Numbers are checked one at a time below: "+996 …" is a number, not a formula.
+            return True
+        try:
+            reject_formula(value)
+        except ValidationError as exc:
+            self.error(row, column, value, exc.messages[0])
+            return False
+        return True
+
+    def check(self, row: int, cells: dict[str, str]) -> PlannedRow | None:
+        errors_before = self.report.error_count
+        for column, value in cells.items():
+            if value:
+                self.text(row, column, value)
+        if self.report.error_count > errors_before:
+            # A formula or an over-long value: say that, not also "unknown code".
+            return None
+
+        external_id = cells.get("external_id", "")
+        person = {}
+        for column in REQUIRED_COLUMNS:
+            if not cells.get(column):
+                self.error(row, column, "", _("This column is required; the cell is empty."))
+            person[column] = cells.get(column, "")
+        person["patronymic"] = cells.get("patronymic", "")
+
+        sex = cells.get("sex", "").upper()
+        if sex and sex not in _SEX_CODES:
+            self.error(row, "sex", cells["sex"], _("Unknown sex; use F, M, X or U."))
+        person["sex"] = sex
+
+        person["birth_date"], person["birth_year"] = "", None
+        if cells.get("birth_date"):
+            try:
+                person["birth_date"], person["birth_year"] = parse_partial_date(
+                    cells["birth_date"], allow_dotted=False
+                )
+            except ValidationError as exc:
+                self.error(row, "birth_date", cells["birth_date"], exc.messages[0])
+
+        citizenship = cells.get("citizenship", "").upper()
+        if citizenship and citizenship not in self.countries:
+            self.error(row, "citizenship", cells["citizenship"], self._country_msg())
+        person["citizenship"] = citizenship
+
+        region = cells.get("region", "").lower()
+        if region and region not in self.regions:
+            self.error(
+                row,
+                "region",
+                cells["region"],
+                _("Unknown region; use one of: %(codes)s.")
+                % {"codes": ", ".join(sorted(self.regions))},
+            )
+        person["region"] = region
+
+        person["phones"] = self._numbers(row, "phone", cells.get("phone", ""))
+        person["document_numbers"] = self._numbers(
+            row, "document_number", cells.get("document_number", "")
+        )
+
+        case = self._case(row, cells)
+        note = cells.get("notes", "")
+
+        if external_id:
+            first = self.seen_ids.get(external_id)
+            if first is not None:
+                self.error(
+                    row,
+                    "external_id",
+                    external_id,
+                    _("The same external_id is already on row %(row)d.") % {"row": first},
+                )
+            else:
+                self.seen_ids[external_id] = row
+        if self.report.error_count > errors_before:
+            return None
+        return PlannedRow(
+            row=row,
+            external_id=external_id,
+            person=person,
+            case=case,
+            note=note,
+            existing_id=self.existing.get(external_id) if external_id else None,
+        )
+
+    def _country_msg(self):
+        return _("Unknown country; use the two-letter ISO 3166 code, for example KG.")
+
+    def _numbers(self, row, column, value) -> list[str]:
+        numbers = split_list(value)
+        for number in numbers:
+            try:
+                reject_formula(number)
+            except ValidationError as exc:
+                self.error(row, column, value, exc.messages[0])
+                return []
+        return numbers
+
+    def _case(self, row, cells) -> dict | None:
+        case_type = cells.get("case_type", "").lower()
+        if not case_type:
+            filled = [c for c in CASE_COLUMNS if cells.get(c)]
+            if filled:
+                self.error(
+                    row,
+                    "case_type",
+                    "",
+                    _(
+                        "The row has case details (%(columns)s) but no case_type; "
+                        "fill case_type or empty those cells."
+                    )
+                    % {"columns": ", ".join(filled)},
+                )
+            return None
+        if case_type not in self.case_types:
+            self.error(
+                row,
+                "case_type",
+                cells["case_type"],
+                _("Unknown case type; use one of: %(codes)s.")
+                % {"codes": ", ".join(sorted(self.case_types))},
+            )
+        opened_on = None
+        if cells.get("opened_on"):
+            opened_on = self._date(row, "opened_on", cells["opened_on"])
+
+        exploitation = []
+        for code in _split_codes(cells.get("exploitation", "")):
+            code = code.lower()
+            if code not in self.exploitation:
+                self.error(
+                    row,
+                    "exploitation",
+                    cells["exploitation"],
+                    _("Unknown form of exploitation “%(code)s”; use one of: %(codes)s.")
+                    % {"code": code, "codes": ", ".join(sorted(self.exploitation))},
+                )
+            elif code not in exploitation:
+                exploitation.append(code)
+
+        countries = []
+        for code in _split_codes(cells.get("country_of_exploitation", "")):
+            code = code.upper()
+            if code not in self.countries:
+                self.error(row, "country_of_exploitation", code, self._country_msg())
+            elif code not in countries:
+                countries.append(code)
+
+        status = cells.get("status", "").lower()
+        if status and status not in IMPORT_STATUSES:
+            self.error(
+                row,
+                "status",
+                cells["status"],
+                _("Unknown status; use one of: %(codes)s.") % {"codes": ", ".join(IMPORT_STATUSES)},
+            )
+        return {
+            "case_type": case_type,
+            "opened_on": opened_on,
+            "exploitation": exploitation,
+            "countries_of_exploitation": countries,
+            "status": status,
+        }
+
+    def _date(self, row, column, value) -> date | None:
+        try:
+            if not _ISO_DATE.match(value):
+                raise ValueError
+            day = date.fromisoformat(value)
+        except ValueError:
+            self.error(
+                row, column, value, _("Enter the date as YYYY-MM-DD, for example 2024-03-31.")
+            )
+            return None
+        if day.year < 1900:
+            self.error(row, column, value, _("The year must be between 1900 and this year."))
+            return None
+        if day > self.today:
+            self.error(row, column, value, _("The date cannot be in the future."))
+            return None
+        return day
+
+
+def _split_codes(value: str) -> list[str]:
+    # The documented separator is ";"; a "," is accepted too, codes never contain one.
+    return [p.strip() for p in re.split(r"[;,]", value) if p.strip()]
+
+
+def _existing_external_ids(organization_id) -> dict[str, int]:
+    return dict(
+        Person.objects.filter(organization_id=organization_id)
+        .exclude(external_id="")
+        .values_list("external_id", "id")
+    )
+
+
+def plan_import(organization, data: bytes, filename: str) -> ImportPlan:
+    """Read and check a whole register file without writing anything.
+
+    Every problem is collected (the report keeps the first MAX_ERRORS), so the
+    user can fix the file in one go. The counts say what importing would do.
+    """
+    register = read_register(data, filename)
+    report = register.report
+    report.rows = len(register.rows)
+    report.empty_rows = register.empty_rows
+    organization_id = getattr(organization, "pk", organization)
+    if not report.ok:
+        return ImportPlan(organization_id, register.format, [], report)
+
+    checker = _Checker(organization_id, report)
+    width = len(register.header)
+    planned = []
+    for row, cells in register.rows:
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            report.add_error(
+                row,
+                "",
+                next(c for c in cells[width:] if c.strip()),
+                _("This row has more cells than the header row."),
+            )
+            continue
+        values = {
+            name: cells[i].strip() if i < len(cells) else ""
+            for i, name in enumerate(register.header)
+        }
+        result = checker.check(row, values)
+        if result is not None:
+            planned.append(result)
+
+    if not report.ok:
+        return ImportPlan(organization_id, register.format, [], report)
+    _mark_existing_cases(planned)
+    _count(planned, report)
+    return ImportPlan(organization_id, register.format, planned, report)
+
+
+def _mark_existing_cases(planned: list[PlannedRow]) -> None:
+    updates = [r for r in planned if r.existing_id is not None and r.case is not None]
+    with_case = set()
+    ids = [r.existing_id for r in updates]
+    for i in range(0, len(ids), BATCH_SIZE):
+        with_case.update(
+            Case.objects.filter(person_id__in=ids[i : i + BATCH_SIZE])
+            .values_list("person_id", flat=True)
+            .distinct()
+        )
+    for r in updates:
+        r.existing_has_case = r.existing_id in with_case
+
+
+def _count(planned: list[PlannedRow], report: ImportReport) -> None:
+    for r in planned:
+        if r.existing_id is None:
+            report.people_created += 1
+        else:
+            report.people_updated += 1
+        if r.case is not None:
+            if r.existing_has_case:
+                report.cases_updated += 1
+            else:
+                report.cases_created += 1
+            if r.note:
+                report.notes_added += 1
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def apply_import(membership, plan: ImportPlan, *, request=None) -> ImportReport:
+    """Write a checked plan in one transaction and audit it once.
+
+    Raises NotAllowed without the import permission, ValueError for a plan with
+    errors or of another organisation, and RegisterChanged if people were added
+    or renumbered since the plan was made (nothing is written then).
+    """
+    require(membership, Permission.IMPORT_REGISTER)
+    if not plan.ok:
+        raise ValueError("A register file with errors cannot be imported.")
+    if plan.organization_id != membership.organization.pk:
+        raise ValueError("The plan was made for another organisation.")
+    report = plan.report
+    organization = membership.organization
+    user = membership.user if getattr(membership, "user", None) is not None else None
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            # Checked again under the write transaction: a person registered with one
+            # of the file's external_ids since the check would otherwise be duplicated.
+            existing = _existing_external_ids(organization.pk)
+            for r in plan.rows:
+                if (existing.get(r.external_id) if r.external_id else None) != r.existing_id:
+                    raise RegisterChanged()
+            report.notes_added = 0
+            updates = [r for r in plan.rows if r.existing_id is not None]
+            creates = [r for r in plan.rows if r.existing_id is None]
+            _update_people(updates, organization, user, now, report)
+            writer = _Writer(organization, user, now, NameKeyHasher(organization.pk))
+            with _name_index_deferred(len(creates)):
+                writer.write_all(creates, report)
+            audit.record(
+                AuditEntry.Action.IMPORT,
+                user=user,
+                organization=organization,
+                target_type="person",
+                detail={**report.counts(), "format": plan.format},
+                request=request,
+            )
+    except IntegrityError:
+        # Another import or registration took one of the file's external_ids meanwhile.
+        raise RegisterChanged()
+    return report
+
+
+def import_register(membership, data: bytes, filename: str, *, dry_run=False, request=None):
+    """Check a file and, when it is clean and this is not a dry run, import it.
+
+    Returns the plan; its report holds the errors or the counts.
+    """
+    require(membership, Permission.IMPORT_REGISTER)
+    plan = plan_import(membership.organization, data, filename)
+    if plan.ok and not dry_run:
+        apply_import(membership, plan, request=request)
+    return plan
+
+
+class _name_index_deferred:
+    """On SQLite, build the name search index after a large import, not row by row.
+
+    A person has about 60 name keys, each at a random place in the (key, person)
+    index: 100,000 people are six million random B-tree inserts, most of the
+    import's time. Dropping the index and creating it again once the keys are in
+    (a sort) is several times faster when the import is large next to the
+    register. Both happen in the import's transaction, so a failed import leaves
+    the index as it was, and readers keep seeing their snapshot meanwhile. Not
+    done on PostgreSQL, where dropping an index would block every search until
+    the import commits, and where COPY keeps index upkeep cheap enough.
+    """
+
+    MIN_PEOPLE = 5_000
+    KEYS_PER_PERSON = 60
+
+    def __init__(self, new_people: int):
+        self.index = None
+        if connection.vendor != "sqlite" or new_people < self.MIN_PEOPLE:
+            return
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT MAX(id) FROM {connection.ops.quote_name(PersonNameKey._meta.db_table)}"  # noqa: S608
+            )
+            existing = cur.fetchone()[0] or 0
+        # Rebuilding sorts every key; worth it while the new keys are a good share.
+        if new_people * self.KEYS_PER_PERSON * 4 >= existing:
+            self.index = next(i for i in PersonNameKey._meta.indexes if "key" in i.fields)
+
+    def __enter__(self):
+        if self.index is not None:
+            with connection.cursor() as cur:
+                cur.execute(f"DROP INDEX {connection.ops.quote_name(self.index.name)}")
+        return self
+
+    def __exit__(self, exc_type, *exc):
+        if self.index is not None and exc_type is None:
+            sql = str(self.index.create_sql(PersonNameKey, connection.schema_editor()))
+            with connection.cursor() as cur:
+                cur.execute(sql)
+        # On an error the transaction rolls back, and the drop with it.
+        return False
+
+
+def _new_case(r: PlannedRow, person_id, organization, user, now) -> Case:
+    """A case for a row (used for people being updated; new people get theirs in bulk)."""
+    return Case(
+        organization_id=organization.pk,
+        person_id=person_id,
+        created_at=now,
+        updated_at=now,
+        created_by_id=user.pk if user else None,
+        **_case_values(r),
+    )
+
+
+def _case_values(r: PlannedRow) -> dict:
+    c = r.case
+    opened_on = c["opened_on"] or timezone.localdate()
+    status = c["status"] or CaseStatus.OPEN
+    closed = status == CaseStatus.CLOSED
+    return {
+        "case_type": c["case_type"],
+        "status": status,
+        "closure_reason": IMPORT_CLOSURE_REASON if closed else "",
+        "closed_on": opened_on if closed else None,
+        "exploitation": c["exploitation"],
+        "countries_of_exploitation": c["countries_of_exploitation"],
+        "opened_on": opened_on,
+    }
+
+
+def _person_values(r: PlannedRow) -> dict:
+    p = r.person
+    return {
+        "external_id": r.external_id,
+        "family_name": p["family_name"],
+        "given_name": p["given_name"],
+        "patronymic": p["patronymic"],
+        "sex": p["sex"] or Sex.UNKNOWN,
+        "birth_date": p["birth_date"],
+        "birth_year": p["birth_year"],
+        "citizenship": p["citizenship"],
+        "region": p["region"],
+        "phones": p["phones"],
+        "document_numbers": p["document_numbers"],
+    }
+
+
+class _Inserter:
+    """Multi-row INSERTs of new records of one model, returning their ids.
+
+    Why not bulk_create: for 100,000 people, cases and notes the ORM's per-value
+    compilation costs more than the database work. Values still go through each
+    field's get_db_prep_save(), so encrypted fields encrypt and JSON fields
+    serialise exactly as with save(); columns the import does not fill get the
+    field's default once per import, and `fixed` values (organisation, author,
+    time) are prepared once too. Signals are not sent: history rows are copied
+    by _copy_history and the name index is written by the caller.
+
+    prepare() touches no database; `late` columns (ids of records written just
+    before, such as a case's person) are given to insert().
+    """
+
+    def __init__(self, model, per_row: tuple[str, ...], fixed: dict, late: tuple[str, ...] = ()):
+        self.model = model
+        self.connection = connection
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        by_name = {f.name: f for f in fields}
+        row_fields = [by_name[n] for n in per_row]
+        self.plain = [f.name for f in row_fields if type(f) in _PLAIN_FIELDS]
+        self.prepared = [
+            (f.name, f.get_db_prep_save) for f in row_fields if f.name not in self.plain
+        ]
+        self.fixed_fields = [f for f in fields if f.name not in per_row and f.name not in late]
+        self.fixed_values = [
+            f.get_db_prep_save(fixed[f.name] if f.name in fixed else f.get_default(), connection)
+            for f in self.fixed_fields
+        ]
+        ordered = (
+            [by_name[n] for n in late]
+            + [by_name[n] for n in self.plain]
+            + [by_name[n] for n, _prep in self.prepared]
+            + self.fixed_fields
+        )
+        qn = connection.ops.quote_name
+        columns = ", ".join(qn(f.column) for f in ordered)
+        table, pk = qn(model._meta.db_table), qn(model._meta.pk.column)
+        # Quoted names from the model's metadata only; every value is a parameter.
+        self.head = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
+        self.copy = f"COPY {table} ({pk}, {columns}) FROM STDIN"
+        self.tail = f" RETURNING {qn(model._meta.pk.column)}"
+        self.placeholder = "(" + ", ".join(["%s"] * len(ordered)) + ")"
+        self.per_statement = max(1, min(BATCH_SIZE, _max_params() // len(ordered)))
+
+    def prepare(self, rows: list[dict]) -> list[list]:
+        """The database values of each row (encrypting, serialising); no query."""
+        conn, plain, prepared = self.connection, self.plain, self.prepared
+        return [
+            [row[name] for name in plain] + [prep(row[name], conn) for name, prep in prepared]
+            for row in rows
+        ]
+
+    def insert(self, rows: list[list], late: list | None = None) -> list[int]:
+        """Insert prepared rows (after their `late` values) and return their ids in order."""
+        if connection.vendor == "postgresql":
+            return self._copy(rows, late)
+        ids: list[int] = []
+        with connection.cursor() as cur:
+            for i in range(0, len(rows), self.per_statement):
+                chunk = rows[i : i + self.per_statement]
+                params = []
+                for j, values in enumerate(chunk, start=i):
+                    if late is not None:
+                        params.append(late[j])
+                    params += values
+                    params += self.fixed_values
+                sql = self.head + ", ".join([self.placeholder] * len(chunk)) + self.tail
+                cur.execute(sql, params)
+                # Ids are handed out in the order of the VALUES rows on SQLite and
+                # PostgreSQL alike; RETURNING itself promises no order, so sort.
+                ids += sorted(r[0] for r in cur.fetchall())
+        return ids
+
+    def _copy(self, rows: list[list], late: list | None) -> list[int]:
+        """PostgreSQL: COPY, several times faster than INSERT; the ids are taken
+        from the table's sequence first, since COPY cannot return them."""
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [self.model._meta.db_table, self.model._meta.pk.column, len(rows)],
+            )
+            ids = [r[0] for r in cur.fetchall()]
+            fixed = self.fixed_values
+            with cur.cursor.copy(self.copy) as copy:
+                for i, values in enumerate(rows):
+                    head = [ids[i]] if late is None else [ids[i], late[i]]
+                    copy.write_row(head + values + fixed)
+        return ids
+
+
+# Fields whose database value is the Python value itself (str, int, bool, None).
+# Exact types only: a subclass, such as an encrypted field, must prepare its value.
+_PLAIN_FIELDS = {
+    models.CharField,
+    models.IntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.BigIntegerField,
+    models.BooleanField,
+    models.ForeignKey,
+}
+
+
+def _max_params() -> int:
+    """Bound parameters allowed in one statement."""
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        try:
+            return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        except AttributeError:  # Python before 3.11
+            return 999
+    return 65_535
+
+
+@dataclass
+class _Batch:
+    """One batch of new people, prepared for the database (see _Writer.prepare)."""
+
+    people: list[list]
+    keys: list[set[int]]
+    cases: list[list]
+    case_of: list[int]  # for each case, its person's position in the batch
+    notes: list[list]
+    note_of: list[int]  # for each note, its case's position in the batch
+
+
+class _Writer:
+    """Writes new people with their name keys, cases and notes, batch by batch.
+
+    Each batch is first prepared (names and notes encrypted, name keys hashed: no
+    database) and then written with a few multi-row statements. Preparing in a
+    helper thread while the previous batch is written was tried: encryption
+    holds the interpreter lock, and on a busy two-core machine the overlap made
+    the import slower, not faster.
+    """
+
+    def __init__(self, organization, user, now, hasher):
+        user_id = user.pk if user else None
+        self.now, self.user_id, self.hasher = now, user_id, hasher
+        made = {"organization": organization.pk, "created_by": user_id}
+        made |= {"created_at": now, "updated_at": now}
+        self.people = _Inserter(Person, PERSON_COLUMNS, made)
+        self.cases = _Inserter(Case, CASE_VALUE_COLUMNS, made, late=("person",))
+        self.notes = _Inserter(
+            CaseNote, ("body",), {"author": user_id, "created_at": now}, late=("case",)
+        )
+
+    def write_all(self, rows: list[PlannedRow], report: ImportReport) -> None:
+        for i in range(0, len(rows), BATCH_SIZE):
+            self.write(self.prepare(rows[i : i + BATCH_SIZE]), report)
+
+    def prepare(self, rows: list[PlannedRow]) -> _Batch:
+        """Everything about a batch that needs no database."""
+        hashes = self.hasher.hashes
+        with_case = [i for i, r in enumerate(rows) if r.case]
+        noted = [n for n, i in enumerate(with_case) if rows[i].note]
+        return _Batch(
+            people=self.people.prepare([_person_values(r) for r in rows]),
+            keys=[
+                hashes(r.person["family_name"], r.person["given_name"], r.person["patronymic"])
+                for r in rows
+            ],
+            cases=self.cases.prepare([_case_values(rows[i]) for i in with_case]),
+            case_of=with_case,
+            notes=self.notes.prepare([{"body": rows[with_case[n]].note} for n in noted]),
+            note_of=noted,
+        )
+
+    def write(self, batch: _Batch, report: ImportReport) -> None:
+        person_ids = self.people.insert(batch.people)
+        _copy_history(Person, person_ids, self.now, self.user_id)
+        _insert_name_keys(zip(person_ids, batch.keys, strict=True))
+        if not batch.cases:
+            return
+        case_ids = self.cases.insert(batch.cases, late=[person_ids[i] for i in batch.case_of])
+        _copy_history(Case, case_ids, self.now, self.user_id)
+        if batch.notes:
+            self.notes.insert(batch.notes, late=[case_ids[n] for n in batch.note_of])
+        report.notes_added += len(batch.notes)
+
+
+PERSON_COLUMNS = (
+    "external_id",
+    "family_name",
+    "given_name",
+    "patronymic",
+    "sex",
+    "birth_date",
+    "birth_year",
+    "citizenship",
+    "region",
+    "phones",
+    "document_numbers",
+)
+CASE_VALUE_COLUMNS = (
+    "case_type",
+    "status",
+    "closure_reason",
+    "closed_on",
+    "exploitation",
+    "countries_of_exploitation",
+    "opened_on",
+)
+
+_HISTORY_OWN = {
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user_id",
+}
+
+
+def _copy_history(model, ids: list[int], now, user_id) -> None:
+    """The "created" history rows of freshly inserted records, copied in SQL.
+
+    Copying the stored (already encrypted) columns avoids encrypting every name a
+    second time, which bulk_create_with_history would do and which doubles the
+    import time. The rows are what simple_history writes on save().
+    """
+    if not ids:
+        return
+    history = model.history.model
+    qn = connection.ops.quote_name
+    columns = [f.column for f in history._meta.concrete_fields if f.column not in _HISTORY_OWN]
+    # The historical model repeats the tracked columns under the same names.
+    source = [qn(c) for c in columns]
+    target = ", ".join([*source, "history_date", "history_type", "history_user_id"])
+    target += ", history_change_reason"
+    values = ", ".join([*source, "%s", "%s", "%s", "%s"])
+    where = f"{qn(model._meta.pk.column)} IN ({', '.join(['%s'] * len(ids))})"
+    # Only quoted names from the models' metadata are put into the text; values are parameters.
+    sql = f"INSERT INTO {qn(history._meta.db_table)} ({target}) SELECT {values} FROM {qn(model._meta.db_table)} WHERE {where}"  # noqa: S608, E501
+    with connection.cursor() as cur:
+        cur.execute(
+            sql,
+            [connection.ops.adapt_datetimefield_value(now), "+", user_id, "register import", *ids],
+        )
+
+
+def _insert_name_keys(people) -> None:
+    """Write the blind-index rows of (person id, set of key hashes) pairs, fast.
+
+    About 60 rows per person: millions for a large register. COPY on PostgreSQL;
+    on SQLite multi-row INSERTs, several times cheaper than executemany().
+    """
+    qn = connection.ops.quote_name
+    table = qn(PersonNameKey._meta.db_table)
+    person = qn(PersonNameKey._meta.get_field("person").column)
+    columns = f"{person}, {qn('key')}"
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            # In key order, the inserts into the (key, person) index walk its
+            # pages in order instead of jumping about.
+            rows = sorted(((key, person_id) for person_id, keys in people for key in keys))
+            with cur.cursor.copy(f"COPY {table} ({qn('key')}, {person}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        # (person_id, key, person_id, key, ...): built with slices, not a loop per key.
+        flat: list[int] = []
+        for person_id, keys in people:
+            pair = [person_id] * (2 * len(keys))
+            pair[1::2] = keys
+            flat += pair
+        # The sqlite3 connection itself, with its own placeholders: Django's cursor
+        # would rewrite the long statement text thousands of times.
+        raw = connection.connection
+        per_statement = min(2000, _max_params() // 2)
+        head = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
+        full = head + ", ".join(["(?, ?)"] * per_statement)
+        step = 2 * per_statement
+        for i in range(0, len(flat), step):
+            chunk = flat[i : i + step]
+            if len(chunk) == step:
+                raw.execute(full, chunk)
+            else:
+                raw.execute(head + ", ".join(["(?, ?)"] * (len(chunk) // 2)), chunk)
+
+
+def _update_people(rows, organization, user, now, report) -> None:
+    """Update people already in the register, one at a time (a re-import is rare).
+
+    Filled cells replace stored values; empty cells keep them; phones and document
+    numbers are added when new. Saving writes the history row as any edit does.
+    """
+    if not rows:
+        return
+    people = {}
+    ids = [r.existing_id for r in rows]
+    for i in range(0, len(ids), BATCH_SIZE):
+        people.update(
+            Person.objects.filter(organization_id=organization.pk).in_bulk(ids[i : i + BATCH_SIZE])
+        )
+    for r in rows:
+        person = people[r.existing_id]
+        values = r.person
+        names_before = (person.family_name, person.given_name, person.patronymic)
+        person.family_name = values["family_name"]
+        person.given_name = values["given_name"]
+        for name in ("patronymic", "citizenship", "region", "sex"):
+            if values[name]:
+                setattr(person, name, values[name])
+        if values["birth_date"]:
+            person.birth_date, person.birth_year = values["birth_date"], values["birth_year"]
+        for name, new in (
+            ("phones", values["phones"]),
+            ("document_numbers", values["document_numbers"]),
+        ):
+            current = list(getattr(person, name) or [])
+            current += [n for n in new if n not in current]
+            setattr(person, name, current)
+        person.version += 1
+        person.updated_at = now
+        person._history_user = user
+        person.save()
+        if names_before != (person.family_name, person.given_name, person.patronymic):
+            index_person_name(person)
+        if r.case is not None:
+            _update_or_open_case(person, r, organization, user, now, report)
+
+
+def _update_or_open_case(person, r: PlannedRow, organization, user, now, report) -> None:
+    case = Case.objects.filter(person=person).order_by("-opened_on", "-id").first()
+    c = r.case
+    if case is None:
+        case = _new_case(r, person.pk, organization, user, now)
+    else:
+        case.case_type = c["case_type"]
+        if c["opened_on"]:
+            case.opened_on = c["opened_on"]
+        if c["exploitation"]:
+            case.exploitation = c["exploitation"]
+        if c["countries_of_exploitation"]:
+            case.countries_of_exploitation = c["countries_of_exploitation"]
+        if c["status"]:
+            if c["status"] == CaseStatus.CLOSED:
+                if case.status != CaseStatus.CLOSED:
+                    case.closure_reason = IMPORT_CLOSURE_REASON
+                    case.closed_on = case.opened_on or timezone.localdate()
+            else:
+                case.closure_reason = ""
+                case.closed_on = None
+            case.status = c["status"]
+        case.version += 1
+        case.updated_at = now
+    case._history_user = user
+    case.save()
+    if r.note and r.note not in set(
+        CaseNote.objects.filter(case=case).values_list("body", flat=True)
+    ):
+        CaseNote.objects.create(case=case, body=r.note, author=user, created_at=now)
+        report.notes_added += 1
+
+
+# --------------------------------------------------------------------------- name index
+
+
+class NameKeyHasher:
+    """`services.name_key_hashes()` for a whole register, with memoisation.
+
+    The same given names, family names and father's names recur through a
+    register, so the blind-index hashes are kept per token and per pair of tokens
+    (stored_keys of a name is the union of stored_keys of its tokens and of its
+    token pairs; tests check the result equals name_key_hashes()). The HMAC key
+    is prepared once instead of once per hash. Caches are bounded.
+    """
+
+    CACHE_LIMIT = 50_000
+
+    def __init__(self, organization_id: int):
+        import hashlib
+        import hmac
+
+        self._base = hmac.new(organization_index_key(organization_id), digestmod=hashlib.sha256)
+        self._tokens: dict[str, list[str]] = {}
+        self._sets: dict[tuple[str, ...], frozenset[int]] = {}
+
+    def _hash(self, text: str) -> int:
+        h = self._base.copy()
+        h.update(text.encode())
+        return int.from_bytes(h.digest()[:8], "big", signed=True)
+
+    def _part_tokens(self, part: str) -> list[str]:
+        tokens = self._tokens.get(part)
+        if tokens is None:
+            if len(self._tokens) > self.CACHE_LIMIT:
+                self._tokens.clear()
+            tokens = self._tokens[part] = name_tokens(part)
+        return tokens
+
+    def _keys(self, tokens: tuple[str, ...]) -> frozenset[int]:
+        hashes = self._sets.get(tokens)
+        if hashes is None:
+            if len(self._sets) > self.CACHE_LIMIT:
+                self._sets.clear()
+            hashes = self._sets[tokens] = frozenset(map(self._hash, stored_keys(list(tokens))))
+        return hashes
+
+    def hashes(self, *parts: str) -> set[int]:
+        tokens: list[str] = []
+        for part in parts:
+            for token in self._part_tokens(part or ""):
+                if token not in tokens:
+                    tokens.append(token)
+        result: set[int] = set()
+        if len(tokens) == 1:
+            result |= self._keys((tokens[0],))
+        for pair in combinations(tokens, 2):
+            result |= self._keys(pair)
+        return result
