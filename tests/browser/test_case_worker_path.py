@@ -9,10 +9,35 @@ from tests.conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_find_open_case_note_task_then_audit(page, org, make_member, make_person):
+REGISTER = (
+    "external_id,family_name,given_name,patronymic,sex,birth_date,citizenship,region,phone,"
+    "document_number,case_type,opened_on,exploitation,country_of_exploitation,status,notes\n"
+    "R-001,Жээнбеков,Чыңгыз,Асан уулу,M,1990-04,KG,naryn,+996 700 100200,ID1002003,"
+    "trafficking,2026-10-01,forced_labour,RU,open,Returned from Moscow construction site\n"
+    "R-002,Осмонова,Айпери,,F,1997,KG,osh,,,labour_rights,2026-10-03,,,active,\n"
+)
+
+
+def test_import_find_open_case_note_task_then_audit(page, org, make_member):
+    from apps.people.models import Person
+
+    admin = make_member(org, "org_admin")
     worker = make_member(org, "case_worker")
     auditor = make_member(org, "auditor")
-    person = make_person(worker, given_name="Чыңгыз", family_name="Жээнбеков", sex="M")
+
+    # The organisation admin imports the register: upload, preview, confirm.
+    sign_in(page, admin.user.email, PASSWORD)
+    page.goto("/people/import/")
+    page.set_input_files(
+        "input[type=file]",
+        {"name": "register.csv", "mimeType": "text/csv", "buffer": REGISTER.encode()},
+    )
+    page.click("text=Check the file")
+    page.click("text=Confirm import")
+    page.wait_for_load_state()
+    person = Person.objects.get(external_id="R-001")
+    assert Person.objects.count() == 2
+    page.context.clear_cookies()
 
     # Choose Kyrgyz on the sign-in page; the choice is kept on the account.
     page.goto("/accounts/login/")
@@ -28,6 +53,7 @@ def test_find_open_case_note_task_then_audit(page, org, make_member, make_person
     page.wait_for_selector(f"a[href='/people/{person.pk}/']")
     page.click(f"a[href='/people/{person.pk}/']")
     assert "Жээнбеков" in page.content()
+    assert "C-" in page.inner_text("main")  # the imported case is listed
 
     page.click(f"a[href='/cases/open/{person.pk}/']")
     page.select_option("select[name=case_type]", "trafficking")
