@@ -41,17 +41,6 @@ CASE_FIELDS = (
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
-def _audit(action, membership, target, request=None, detail=None):
-    audit.record(
-        action,
-        user=membership.user,
-        organization=membership.organization,
-        target=target,
-        detail=detail,
-        request=request,
-    )
-
-
 def _check_assignee(membership, user) -> None:
     if (
         user is not None
@@ -77,7 +66,7 @@ def open_case(*, membership, person, data: dict, request=None) -> Case:
             **{k: v for k, v in data.items() if k in CASE_FIELDS},
         )
         case.save()
-        _audit(AuditEntry.Action.CREATE, membership, case, request)
+        audit.by_member(AuditEntry.Action.CREATE, membership, case, request)
     return case
 
 
@@ -95,7 +84,7 @@ def update_case(*, membership, case: Case, data: dict, expected_version: int, re
             setattr(case, k, data[k])
         case.version = expected_version + 1
         case.save()
-        _audit(AuditEntry.Action.CHANGE, membership, case, request, {"fields": changed})
+        audit.by_member(AuditEntry.Action.CHANGE, membership, case, request, {"fields": changed})
     return case
 
 
@@ -127,7 +116,7 @@ def change_case_status(
             case.closed_on = None
         case.updated_at = timezone.now()
         case.save()
-        _audit(
+        audit.by_member(
             AuditEntry.Action.CHANGE,
             membership,
             case,
@@ -145,7 +134,7 @@ def add_case_note(*, membership, case: Case, body: str, request=None) -> CaseNot
         raise ValidationError(_("The note is empty."))
     with transaction.atomic():
         note = CaseNote.objects.create(case=case, body=body, author=membership.user)
-        _audit(AuditEntry.Action.CREATE, membership, note, request, {"case": case.pk})
+        audit.by_member(AuditEntry.Action.CREATE, membership, note, request, {"case": case.pk})
     return note
 
 
@@ -163,7 +152,7 @@ def add_task(*, membership, case: Case, title: str, due_on=None, assigned_to=Non
             assigned_to=assigned_to or membership.user,
             created_by=membership.user,
         )
-        _audit(AuditEntry.Action.CREATE, membership, task, request, {"case": case.pk})
+        audit.by_member(AuditEntry.Action.CREATE, membership, task, request, {"case": case.pk})
     return task
 
 
@@ -172,7 +161,7 @@ def complete_task(*, membership, task: Task, request=None) -> Task:
     with transaction.atomic():
         task.done_at = timezone.now()
         task.save(update_fields=["done_at"])
-        _audit(AuditEntry.Action.CHANGE, membership, task, request, {"done": True})
+        audit.by_member(AuditEntry.Action.CHANGE, membership, task, request, {"done": True})
     return task
 
 
@@ -199,7 +188,7 @@ def add_attachment(*, membership, case: Case, uploaded_file, request=None) -> At
             storage_name=storage_name,
             uploaded_by=membership.user,
         )
-        _audit(AuditEntry.Action.CREATE, membership, att, request, {"case": case.pk})
+        audit.by_member(AuditEntry.Action.CREATE, membership, att, request, {"case": case.pk})
     return att
 
 
@@ -207,7 +196,9 @@ def read_attachment(*, membership, attachment: Attachment, request=None) -> byte
     """Decrypt an attachment for download; the download is audited."""
     require(membership, Permission.VIEW_CASES)
     data = decrypt_bytes(_attachment_path(attachment.storage_name).read_bytes())
-    _audit(AuditEntry.Action.EXPORT, membership, attachment, request, {"case": attachment.case_id})
+    audit.by_member(
+        AuditEntry.Action.EXPORT, membership, attachment, request, {"case": attachment.case_id}
+    )
     return data
 
 
@@ -224,7 +215,9 @@ def record_consent(*, membership, person, scope: str, case=None, given_on=None, 
             note=note,
             recorded_by=membership.user,
         )
-        _audit(AuditEntry.Action.CREATE, membership, consent, request, {"person": person.pk})
+        audit.by_member(
+            AuditEntry.Action.CREATE, membership, consent, request, {"person": person.pk}
+        )
     return consent
 
 
@@ -237,9 +230,9 @@ def withdraw_consent(*, membership, consent: Consent, request=None) -> Consent:
         consent.withdrawn_on = timezone.localdate()
         consent.withdrawn_by = membership.user
         consent.save(update_fields=["withdrawn_on", "withdrawn_by"])
-        _audit(AuditEntry.Action.CHANGE, membership, consent, request, {"withdrawn": True})
+        audit.by_member(AuditEntry.Action.CHANGE, membership, consent, request, {"withdrawn": True})
     return consent
 
 
 def record_case_view(*, membership, case: Case, request=None) -> None:
-    _audit(AuditEntry.Action.VIEW, membership, case, request)
+    audit.by_member(AuditEntry.Action.VIEW, membership, case, request)

@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.access import member_with
 from apps.accounts.roles import Permission
 from apps.cases import selectors, services
 from apps.cases.forms import AttachmentForm, CaseForm, NoteForm, StatusForm, TaskForm
@@ -15,13 +16,6 @@ from apps.core.selectors import reference_choices, reference_labels
 from apps.people.models import Person
 from apps.people.selectors import person_for
 from apps.people.services import StaleEdit
-
-
-def _member_with(request, permission):
-    m = request.membership
-    if m is None or not m.can(permission):
-        raise PermissionDenied
-    return m
 
 
 class ForwardPage:
@@ -102,7 +96,7 @@ def list_rows(values, base_path: str) -> list[dict]:
 
 @login_required
 def case_list(request):
-    m = _member_with(request, Permission.VIEW_CASES)
+    m = member_with(request, Permission.VIEW_CASES)
     filters = {
         "status": request.GET.get("status", ""),
         "case_type": request.GET.get("case_type", ""),
@@ -125,7 +119,7 @@ def case_list(request):
 
 @login_required
 def case_open(request, person_id):
-    m = _member_with(request, Permission.EDIT_CASES)
+    m = member_with(request, Permission.EDIT_CASES)
     person = person_for(m, person_id)
     form = CaseForm(
         request.POST or None,
@@ -177,13 +171,13 @@ def _render_case(request, m, case, **forms):
 
 @login_required
 def case_detail(request, case_id):
-    m = _member_with(request, Permission.VIEW_CASES)
+    m = member_with(request, Permission.VIEW_CASES)
     return _render_case(request, m, selectors.case_for(m, case_id))
 
 
 @login_required
 def case_edit(request, case_id):
-    m = _member_with(request, Permission.EDIT_CASES)
+    m = member_with(request, Permission.EDIT_CASES)
     case = selectors.case_for(m, case_id)
     if request.method == "POST":
         form = CaseForm(request.POST, organization=m.organization)
@@ -218,7 +212,7 @@ def case_edit(request, case_id):
 @login_required
 @require_POST
 def case_status(request, case_id):
-    m = _member_with(request, Permission.EDIT_CASES)
+    m = member_with(request, Permission.EDIT_CASES)
     case = selectors.case_for(m, case_id)
     form = StatusForm(request.POST)
     if form.is_valid():
@@ -242,7 +236,7 @@ def case_status(request, case_id):
 @login_required
 @require_POST
 def note_add(request, case_id):
-    m = _member_with(request, Permission.VIEW_CASE_NOTES)
+    m = member_with(request, Permission.VIEW_CASE_NOTES)
     case = selectors.case_for(m, case_id)
     form = NoteForm(request.POST)
     if form.is_valid():
@@ -261,7 +255,7 @@ def note_add(request, case_id):
 @login_required
 @require_POST
 def task_add(request, case_id):
-    m = _member_with(request, Permission.EDIT_CASES)
+    m = member_with(request, Permission.EDIT_CASES)
     case = selectors.case_for(m, case_id)
     form = TaskForm(request.POST, organization=m.organization)
     if form.is_valid():
@@ -278,7 +272,7 @@ def task_add(request, case_id):
 @login_required
 @require_POST
 def task_done(request, case_id, task_id):
-    m = _member_with(request, Permission.EDIT_CASES)
+    m = member_with(request, Permission.EDIT_CASES)
     case = selectors.case_for(m, case_id)
     task = get_object_or_404(case.tasks, pk=task_id, done_at__isnull=True)
     services.complete_task(membership=m, task=task, request=request)
@@ -291,7 +285,7 @@ def task_done(request, case_id, task_id):
 @login_required
 @require_POST
 def attachment_add(request, case_id):
-    m = _member_with(request, Permission.EDIT_CASES)
+    m = member_with(request, Permission.EDIT_CASES)
     case = selectors.case_for(m, case_id)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -309,7 +303,7 @@ def attachment_add(request, case_id):
 
 @login_required
 def attachment_download(request, case_id, attachment_id):
-    m = _member_with(request, Permission.VIEW_CASES)
+    m = member_with(request, Permission.VIEW_CASES)
     case = selectors.case_for(m, case_id)
     att = get_object_or_404(case.attachments, pk=attachment_id)
     data = services.read_attachment(membership=m, attachment=att, request=request)

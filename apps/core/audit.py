@@ -99,3 +99,15 @@ def verify_chain() -> ChainReport:
         previous_id = entry.id
         checked += 1
     return ChainReport(checked)
+
+
+def by_member(action: str, membership, target, request=None, detail: dict | None = None):
+    """Record what a member did to a record of their organisation."""
+    return record(
+        action,
+        user=membership.user,
+        organization=membership.organization,
+        target=target,
+        detail=detail,
+        request=request,
+    )

@@ -66,17 +66,6 @@ def _clean(data: dict) -> dict:
     return out
 
 
-def _audit(action, membership, answer, request=None, detail=None):
-    audit.record(
-        action,
-        user=membership.user,
-        organization=membership.organization,
-        target=answer,
-        detail=detail,
-        request=request,
-    )
-
-
 def create_answer(*, membership, data: dict, request=None) -> Answer:
     """A new answer owned by the member's organisation."""
     require(membership, Permission.EDIT_KNOWLEDGE)
@@ -90,7 +79,7 @@ def create_answer(*, membership, data: dict, request=None) -> Answer:
             **data,
         )
         answer.save()
-        _audit(AuditEntry.Action.CREATE, membership, answer, request)
+        audit.by_member(AuditEntry.Action.CREATE, membership, answer, request)
     return answer
 
 
@@ -110,7 +99,9 @@ def update_answer(*, membership, answer: Answer, data: dict, request=None) -> An
         answer.updated_at = timezone.now()
         answer.save()
         if changed:
-            _audit(AuditEntry.Action.CHANGE, membership, answer, request, {"fields": changed})
+            audit.by_member(
+                AuditEntry.Action.CHANGE, membership, answer, request, {"fields": changed}
+            )
     return answer
 
 

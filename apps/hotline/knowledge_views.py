@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.accounts.access import member_with
 from apps.accounts.roles import Permission
 from apps.core.selectors import reference_choices, reference_labels
 from apps.hotline import knowledge
@@ -65,13 +66,6 @@ class AnswerForm(forms.Form):
         return data
 
 
-def _member_with(request, permission):
-    m = request.membership
-    if m is None or not m.can(permission):
-        raise PermissionDenied
-    return m
-
-
 def _rows(answers, lang):
     return [
         {"answer": a, "title": a.title_in(lang), "body": a.body_in(lang), "network": a.organization_id is None}
@@ -81,7 +75,7 @@ def _rows(answers, lang):
 
 @login_required
 def answer_list(request):
-    m = _member_with(request, Permission.HANDLE_CALLS)
+    m = member_with(request, Permission.HANDLE_CALLS)
     filters = {
         "topic": request.GET.get("topic", "").strip(),
         "country": request.GET.get("country", "").strip().upper()[:2],
@@ -120,7 +114,7 @@ def answer_list(request):
 @login_required
 def answer_search(request):
     """The few best answers for the intake aside (an htmx fragment)."""
-    m = _member_with(request, Permission.HANDLE_CALLS)
+    m = member_with(request, Permission.HANDLE_CALLS)
     query = request.GET.get("q", "").strip()[:200]
     lang = knowledge.user_language()
     answers = knowledge.search_answers(m, query, limit=5, lang=lang) if query else []
@@ -166,13 +160,13 @@ def _answer_form(request, m, answer=None):
 
 @login_required
 def answer_new(request):
-    m = _member_with(request, Permission.EDIT_KNOWLEDGE)
+    m = member_with(request, Permission.EDIT_KNOWLEDGE)
     return _answer_form(request, m)
 
 
 @login_required
 def answer_edit(request, answer_id):
-    m = _member_with(request, Permission.EDIT_KNOWLEDGE)
+    m = member_with(request, Permission.EDIT_KNOWLEDGE)
     try:
         answer = knowledge.answer_for_edit(m, answer_id)
     except NotAllowed:

@@ -40,17 +40,6 @@ TOPIC_CASE_TYPES = [
 ]
 
 
-def _audit(action, membership, call, request=None, detail=None):
-    audit.record(
-        action,
-        user=membership.user,
-        organization=membership.organization,
-        target=call,
-        detail=detail,
-        request=request,
-    )
-
-
 def check_call(data: dict) -> None:
     """Rules a finished call must meet (drafts may be incomplete)."""
     errors = {}
@@ -98,9 +87,11 @@ def save_call(*, membership, data: dict, call: Call | None = None, expected_vers
         call.updated_at = timezone.now()
         call.save()
         if created or (was_draft and finish):
-            _audit(AuditEntry.Action.CREATE, membership, call, request, {"draft": call.is_draft})
+            audit.by_member(
+                AuditEntry.Action.CREATE, membership, call, request, {"draft": call.is_draft}
+            )
         elif not call.is_draft:
-            _audit(AuditEntry.Action.CHANGE, membership, call, request)
+            audit.by_member(AuditEntry.Action.CHANGE, membership, call, request)
     return call
 
 
@@ -110,7 +101,7 @@ def complete_follow_up(*, membership, call: Call, request=None) -> Call:
         raise ValidationError(_("This call has no open follow-up."))
     call.follow_up_done_at = timezone.now()
     call.save(update_fields=["follow_up_done_at"])
-    _audit(AuditEntry.Action.CHANGE, membership, call, request, {"follow_up": "done"})
+    audit.by_member(AuditEntry.Action.CHANGE, membership, call, request, {"follow_up": "done"})
     return call
 
 
@@ -125,7 +116,7 @@ def link_call(*, membership, call: Call, person=None, case=None, request=None) -
         call.case = case
     call.person = person
     call.save(update_fields=["person", "case"])
-    _audit(AuditEntry.Action.CHANGE, membership, call, request,
+    audit.by_member(AuditEntry.Action.CHANGE, membership, call, request,
            {"person": getattr(person, "pk", None), "case": getattr(case, "pk", None)})  # fmt: skip
     return call
 
@@ -181,6 +172,6 @@ def open_case_from_call(*, membership, call: Call, person_data: dict | None = No
                 if part
             )
             add_case_note(membership=membership, case=case, body=body, request=request)
-        _audit(AuditEntry.Action.CHANGE, membership, call, request, {"case": case.pk})
+        audit.by_member(AuditEntry.Action.CHANGE, membership, call, request, {"case": case.pk})
     call.refresh_from_db()
     return case

@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.access import member_with
 from apps.accounts.roles import Permission
 from apps.cases.selectors import case_for
 from apps.core.selectors import reference_labels
@@ -15,17 +16,10 @@ from apps.people.selectors import person_for
 from apps.people.services import StaleEdit
 
 
-def _member_with(request, permission=Permission.HANDLE_CALLS):
-    m = request.membership
-    if m is None or not m.can(permission):
-        raise PermissionDenied
-    return m
-
-
 @login_required
 def hotline_home(request):
     """The operator's desk: follow-ups due, own drafts, the latest calls."""
-    m = _member_with(request)
+    m = member_with(request, Permission.HANDLE_CALLS)
     return render(
         request,
         "hotline/home.html",
@@ -71,7 +65,7 @@ def _intake(request, m, call=None):
 
 @login_required
 def call_new(request):
-    m = _member_with(request)
+    m = member_with(request, Permission.HANDLE_CALLS)
     call = None
     if request.method == "POST" and request.POST.get("call_id"):
         # The autosave already made a draft: finish that one.
@@ -81,7 +75,7 @@ def call_new(request):
 
 @login_required
 def call_edit(request, call_id):
-    m = _member_with(request)
+    m = member_with(request, Permission.HANDLE_CALLS)
     return _intake(request, m, selectors.call_for(m, call_id))
 
 
@@ -89,7 +83,7 @@ def call_edit(request, call_id):
 @require_POST
 def call_autosave(request):
     """Save what is typed so far as a draft (htmx, every few seconds while typing)."""
-    m = _member_with(request)
+    m = member_with(request, Permission.HANDLE_CALLS)
     form = CallForm(request.POST)
     form.is_valid()
     call = None
@@ -105,7 +99,7 @@ def call_autosave(request):
 
 @login_required
 def call_detail(request, call_id):
-    m = _member_with(request)
+    m = member_with(request, Permission.HANDLE_CALLS)
     call = selectors.call_for(m, call_id)
     return render(
         request,
@@ -122,7 +116,7 @@ def call_detail(request, call_id):
 @login_required
 @require_POST
 def call_follow_up_done(request, call_id):
-    m = _member_with(request)
+    m = member_with(request, Permission.HANDLE_CALLS)
     call = selectors.call_for(m, call_id)
     try:
         services.complete_follow_up(membership=m, call=call, request=request)
@@ -138,7 +132,7 @@ def call_follow_up_done(request, call_id):
 @require_POST
 def call_link(request, call_id):
     """Link the call to a person or case found by search."""
-    m = _member_with(request)
+    m = member_with(request, Permission.HANDLE_CALLS)
     call = selectors.call_for(m, call_id)
     person = case = None
     if request.POST.get("case_id"):
@@ -156,7 +150,7 @@ def call_link(request, call_id):
 @login_required
 def call_open_case(request, call_id):
     """One step from a call to a case: the facts come over, nothing is retyped."""
-    m = _member_with(request, Permission.EDIT_CASES)
+    m = member_with(request, Permission.EDIT_CASES)
     call = selectors.call_for(m, call_id)
     if call.case_id:
         messages.info(request, _("A case was already opened from this call."))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.accounts.access import member_with
 from apps.accounts.roles import Permission
 from apps.core.selectors import reference_choices, reference_labels
 from apps.monitoring import selectors, services
@@ -63,13 +64,6 @@ class AgencyForm(forms.Form):
 
     def agency_data(self) -> dict:
         return {k: self.cleaned_data.get(k) for k in services.AGENCY_FIELDS}
-
-
-def _member_with(request, permission):
-    m = request.membership
-    if m is None or not m.can(permission):
-        raise PermissionDenied
-    return m
 
 
 def _reader(request):
@@ -154,11 +148,11 @@ def _agency_form(request, m, agency=None):
 
 @login_required
 def agency_new(request):
-    m = _member_with(request, Permission.EDIT_AGENCIES)
+    m = member_with(request, Permission.EDIT_AGENCIES)
     return _agency_form(request, m)
 
 
 @login_required
 def agency_edit(request, agency_id):
-    m = _member_with(request, Permission.EDIT_AGENCIES)
+    m = member_with(request, Permission.EDIT_AGENCIES)
     return _agency_form(request, m, selectors.agency_for(m, agency_id))

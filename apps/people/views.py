@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.access import member_with
 from apps.accounts.roles import Permission
 from apps.cases.forms import ConsentForm
 from apps.cases.selectors import cases_of_person, consents_of_person
@@ -17,17 +18,10 @@ from apps.people.forms import PersonForm, PersonSearchForm
 from apps.screening.selectors import screenings_of_person
 
 
-def _member_with(request, permission):
-    m = request.membership
-    if m is None or not m.can(permission):
-        raise PermissionDenied
-    return m
-
-
 @login_required
 def person_list(request):
     """Search by name in any script; without a query, the newest registrations."""
-    m = _member_with(request, Permission.VIEW_PEOPLE)
+    m = member_with(request, Permission.VIEW_PEOPLE)
     form = PersonSearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     if query:
@@ -59,7 +53,7 @@ def person_list(request):
 
 @login_required
 def person_create(request):
-    m = _member_with(request, Permission.EDIT_PEOPLE)
+    m = member_with(request, Permission.EDIT_PEOPLE)
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person = services.create_person(membership=m, data=form.person_data(), request=request)
@@ -71,7 +65,7 @@ def person_create(request):
 
 @login_required
 def person_detail(request, person_id):
-    m = _member_with(request, Permission.VIEW_PEOPLE)
+    m = member_with(request, Permission.VIEW_PEOPLE)
     person = selectors.person_for(m, person_id)
     # A hidden name is shown only on an explicit request, which the audit entry records.
     reveal = person.hide_name and request.GET.get("reveal") == "1"
@@ -96,7 +90,7 @@ def person_detail(request, person_id):
 
 @login_required
 def person_edit(request, person_id):
-    m = _member_with(request, Permission.EDIT_PEOPLE)
+    m = member_with(request, Permission.EDIT_PEOPLE)
     person = selectors.person_for(m, person_id)
     if request.method == "POST":
         form = PersonForm(request.POST)
@@ -124,7 +118,7 @@ def person_edit(request, person_id):
 @login_required
 @require_POST
 def consent_add(request, person_id):
-    m = _member_with(request, Permission.EDIT_PEOPLE)
+    m = member_with(request, Permission.EDIT_PEOPLE)
     person = selectors.person_for(m, person_id)
     form = ConsentForm(request.POST)
     if form.is_valid():
@@ -140,7 +134,7 @@ def consent_add(request, person_id):
 @login_required
 @require_POST
 def consent_withdraw(request, person_id, consent_id):
-    m = _member_with(request, Permission.EDIT_PEOPLE)
+    m = member_with(request, Permission.EDIT_PEOPLE)
     person = selectors.person_for(m, person_id)
     consent = get_object_or_404(consents_of_person(m, person), pk=consent_id)
     try:
@@ -155,4 +149,4 @@ def consent_withdraw(request, person_id, consent_id):
 def register_import(request):
     from apps.people.register_views import register_import_view
 
-    return register_import_view(request, _member_with(request, Permission.IMPORT_REGISTER))
+    return register_import_view(request, member_with(request, Permission.IMPORT_REGISTER))

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from apps.accounts.access import member_with
 from apps.accounts.roles import Permission
 from apps.cases.models import CaseStatus, ConsentScope
 from apps.cases.selectors import case_for, cases_of_person, consents_of_person
@@ -26,13 +27,6 @@ from apps.screening.rules import evaluate
 TRAFFICKING_CASE_TYPE = "trafficking"
 # The consents a presumed victim is asked for before assistance and referral.
 NEXT_STEP_CONSENTS = (ConsentScope.ASSISTANCE, ConsentScope.REFERRAL)
-
-
-def _member_with(request, permission):
-    m = request.membership
-    if m is None or not m.can(permission):
-        raise PermissionDenied
-    return m
 
 
 def _linked(m, person, params):
@@ -54,7 +48,7 @@ def screening_new(request):
     under-18 answer changes) post the form with another `action`: the form is
     shown again with everything typed and nothing is saved.
     """
-    m = _member_with(request, Permission.EDIT_PEOPLE)
+    m = member_with(request, Permission.EDIT_PEOPLE)
     person = person_for(m, request.GET.get("person"))
     case, call = _linked(m, person, request.GET)
     indicators = list(selectors.active_indicators())
@@ -234,7 +228,7 @@ def _next_steps(m, screening) -> dict:
 
 @login_required
 def screening_detail(request, screening_id):
-    m = _member_with(request, Permission.VIEW_PEOPLE)
+    m = member_with(request, Permission.VIEW_PEOPLE)
     screening = selectors.screening_for(m, screening_id)
     services.record_screening_view(membership=m, screening=screening, request=request)
     indicators = {i.code: i for i in Indicator.objects.all()}
@@ -257,7 +251,7 @@ def screening_detail(request, screening_id):
 
 @login_required
 def person_screenings(request, person_id):
-    m = _member_with(request, Permission.VIEW_PEOPLE)
+    m = member_with(request, Permission.VIEW_PEOPLE)
     person = person_for(m, person_id)
     screenings = list(selectors.screenings_of_person(m, person))
     # The history is a look at the person: it is audited like the person page.
