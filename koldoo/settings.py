@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "apps.hotline",
     "apps.screening",
     "apps.monitoring",
+    "apps.assistance",
+    "apps.referrals",
     "apps.api",
 ]
 

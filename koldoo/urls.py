@@ -16,7 +16,11 @@ urlpatterns = [
     path("hotline/", include("apps.hotline.urls")),
     path("screenings/", include("apps.screening.urls")),
     path("agencies/", include("apps.monitoring.urls")),
+    path("assistance/", include("apps.assistance.urls")),
+    path("referrals/", include("apps.referrals.urls")),
     path("api/v1/", include("apps.api.urls")),
+    path("api/v1/", include("apps.assistance.api_urls")),
+    path("api/v1/", include("apps.referrals.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("admin/", admin.site.urls),
 ]
