@@ -282,6 +282,19 @@ def test_update_opens_a_case_for_a_person_without_one(admin):
     assert case.case_type == "legal_aid" and case.notes.get().body == "Called"
 
 
+def test_a_closed_case_given_status_open_is_reopened(admin):
+    do_import(admin, csv_bytes(*GOOD_ROWS))
+    plan = plan_import(
+        admin.organization,
+        csv_bytes("R-2,Jeenbekov,Chyngyz,,,,,,,,labour_rights,,,,open,"),
+        "r.csv",
+    )
+    report = apply_import(admin, plan)
+    assert (report.cases_updated, report.cases_created) == (1, 0)
+    case = Case.objects.get(person__external_id="R-2")
+    assert (case.status, case.closure_reason, case.closed_on) == ("reopened", "", None)
+
+
 def test_same_external_id_in_another_organisation_is_a_new_person(admin, other_org, make_member):
     do_import(admin, csv_bytes(*GOOD_ROWS))
     other_admin = make_member(other_org, "org_admin")
@@ -460,8 +473,9 @@ def test_empty_files(admin, data, reason):
 def test_broken_workbook_and_wrong_extensions(admin):
     plan = plan_import(admin.organization, b"PK\x03\x04 not really a zip", "r.xlsx")
     assert errors_of(plan) == [(None, "", "The file is not a valid Excel workbook (.xlsx).")]
-    plan = plan_import(admin.organization, csv_bytes(*GOOD_ROWS), "r.xls")
-    assert errors_of(plan) == [(None, "", "Upload a .csv or .xlsx file.")]
+    for name in ("r.xls", "register"):
+        plan = plan_import(admin.organization, csv_bytes(*GOOD_ROWS), name)
+        assert [e.reason for e in plan.report.errors] == ["Upload a .csv or .xlsx file."]
     plan = plan_import(admin.organization, b"PK\x03\x04", "r.csv")
     assert "Excel workbook" in plan.report.errors[0].reason
 
@@ -665,6 +679,26 @@ def test_error_report_page(admin, login, client, settings, tmp_path):
     assert "Confirm import" not in html
     assert not Person.objects.exists()
     assert not list((tmp_path / "imports").glob("*")) if (tmp_path / "imports").exists() else True
+
+
+def test_report_is_in_the_users_language(admin, login, client, settings, tmp_path):
+    from django.utils import translation
+
+    settings.VAR_DIR = tmp_path
+    admin.user.language = "ru"
+    admin.user.save()
+    login(admin)
+    response = upload(client, csv_bytes("Асанова,", header="family_name,given_name"))
+    assert response.status_code == 400 and '<html lang="ru">' in response.content.decode()
+    with translation.override("ru"):
+        expected = translation.gettext("This column is required; the cell is empty.")
+    assert response.context["report"].errors[0].reason == expected
+
+
+def test_upload_without_a_file(admin, login, client):
+    login(admin)
+    response = client.post("/people/import/", {"action": "upload"})
+    assert response.status_code == 400 and response.context["form"].errors["file"]
 
 
 def test_template_csv_download(admin, login, client):

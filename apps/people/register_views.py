@@ -4,6 +4,11 @@ The uploaded file is kept between the preview and the confirmation so that the
 admin does not upload it twice: encrypted (it is full of identities) under
 VAR_DIR/imports with a random name known only to the admin's session, checked
 again on confirmation, and deleted once imported or abandoned.
+
+The import runs inside the request. On SQLite its single transaction holds the
+write lock while it writes (about 40 seconds for 100,000 rows), so other users'
+writes wait meanwhile; very large registers are better imported with
+`manage.py import_register` outside office hours.
 """
 
 import re
