@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.roles import Permission
 from apps.accounts.selectors import memberships_of
+from apps.assistance.selectors import my_check_ins
 from apps.cases.selectors import my_open_cases, my_open_tasks
 from apps.core.forms import AuditFilterForm
 from apps.core.selectors import audit_entries_visible_to
@@ -19,7 +20,12 @@ def dashboard(request):
     return render(
         request,
         "core/dashboard.html",
-        {"tasks": my_open_tasks(m), "cases": my_open_cases(m)},
+        {
+            "tasks": my_open_tasks(m),
+            "cases": my_open_cases(m),
+            # Reintegration check-ins due within two weeks (overdue ones included).
+            "check_ins": my_check_ins(m, within_days=14, limit=20),
+        },
     )
 
 

@@ -1,1 +1,15 @@
-urlpatterns: list = []
+from django.urls import path
+
+from apps.referrals import views
+
+urlpatterns = [
+    path("", views.inbox, name="referral_inbox"),
+    path("directory/", views.directory, name="referral_directory"),
+    path("new/", views.referral_new, name="referral_new"),
+    path("<int:referral_id>/", views.referral_detail, name="referral_detail"),
+    path("<int:referral_id>/form.pdf", views.referral_pdf, name="referral_pdf"),
+    path("<int:referral_id>/accept/", views.referral_accept, name="referral_accept"),
+    path("<int:referral_id>/decline/", views.referral_decline, name="referral_decline"),
+    path("<int:referral_id>/status/", views.referral_status, name="referral_status"),
+    path("<int:referral_id>/services/", views.referral_delivery, name="referral_delivery"),
+]

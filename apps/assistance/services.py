@@ -1,0 +1,440 @@
+"""Every write to needs, plans, services, check-ins and shelter stays: validate,
+write in one transaction, audit."""
+
+import calendar
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import Organization
+from apps.accounts.roles import Permission
+from apps.assistance.models import (
+    NEEDS_BY_STAGE,
+    CheckIn,
+    CheckInOutcome,
+    DeliveredService,
+    EconomicSupportLimit,
+    NeedsAssessment,
+    NeedStatus,
+    PlannedService,
+    PlannedServiceStatus,
+    ServicePlan,
+    ServiceType,
+    ShelterStay,
+    Stage,
+)
+from apps.cases.models import CaseStatus
+from apps.core import audit
+from apps.core.models import AuditEntry
+from apps.people.models import Person
+from apps.people.services import require
+
+DEFAULT_CHECK_IN_MONTHS = (1, 3, 6, 12)
+
+
+class OverLimit(ValidationError):
+    """Economic support would exceed the organisation's limit; saving needs confirmation."""
+
+    def __init__(self, *, limit, used, amount):
+        self.limit, self.used, self.amount = limit, used, amount
+        super().__init__(
+            _(
+                "This payment of %(amount)s %(currency)s would bring economic support to "
+                "this person to %(total)s %(currency)s within %(days)s days; the "
+                "organisation's limit is %(limit)s %(currency)s. Tick “confirm over the "
+                "limit” to save it anyway."
+            )
+            % {
+                "amount": amount,
+                "currency": limit.currency,
+                "total": used + amount,
+                "days": limit.period_days,
+                "limit": limit.amount,
+            }
+        )
+
+
+def _check_member_of_org(membership, user) -> None:
+    if (
+        user is not None
+        and not user.memberships.filter(
+            organization_id=membership.organization_id, is_active=True
+        ).exists()
+    ):
+        raise ValidationError(_("Work can only be assigned to people of your organisation."))
+
+
+def _check_case(membership, case) -> None:
+    if case.organization_id != membership.organization_id:
+        raise ValidationError(_("This case belongs to another organisation."))
+
+
+# Needs -------------------------------------------------------------------------------
+
+
+def save_needs_assessment(
+    *, membership, case, stage: str, needs: dict, assessed_on=None, note: str = "", request=None
+) -> NeedsAssessment:
+    """Create or update the case's needs assessment for one stage."""
+    require(membership, Permission.EDIT_CASES)
+    _check_case(membership, case)
+    if stage not in Stage.values:
+        raise ValidationError(_("Unknown stage."))
+    codes = set(NEEDS_BY_STAGE[stage].values)
+    bad = [k for k, v in needs.items() if k not in codes or v not in NeedStatus.values]
+    if bad:
+        raise ValidationError(_("Unknown needs or statuses: %s") % ", ".join(sorted(bad)))
+    with transaction.atomic():
+        assessment = (
+            NeedsAssessment.objects.select_for_update().filter(case=case, stage=stage).first()
+        )
+        created = assessment is None
+        if created:
+            assessment = NeedsAssessment(case=case, stage=stage)
+        assessment.needs = dict(needs)
+        assessment.note = note or ""
+        assessment.assessed_on = assessed_on or timezone.localdate()
+        assessment.assessed_by = membership.user
+        assessment.updated_at = timezone.now()
+        assessment.save()
+        audit.by_member(
+            AuditEntry.Action.CREATE if created else AuditEntry.Action.CHANGE,
+            membership,
+            assessment,
+            request,
+            {"case": case.pk, "stage": stage},
+        )
+    return assessment
+
+
+# Service plan ------------------------------------------------------------------------
+
+
+def save_service_plan(*, membership, case, goals: str, request=None) -> ServicePlan:
+    """Create the case's service plan or change its goals."""
+    require(membership, Permission.EDIT_CASES)
+    _check_case(membership, case)
+    with transaction.atomic():
+        plan, created = ServicePlan.objects.select_for_update().get_or_create(
+            case=case, defaults={"goals": goals or "", "created_by": membership.user}
+        )
+        if not created:
+            plan.goals = goals or ""
+            plan.updated_at = timezone.now()
+            plan.save(update_fields=["goals", "updated_at"])
+        audit.by_member(
+            AuditEntry.Action.CREATE if created else AuditEntry.Action.CHANGE,
+            membership,
+            plan,
+            request,
+            {"case": case.pk},
+        )
+    return plan
+
+
+def add_planned_service(*, membership, case, data: dict, request=None) -> PlannedService:
+    """Add a service to the case's plan (the plan is created if there is none yet)."""
+    require(membership, Permission.EDIT_CASES)
+    _check_case(membership, case)
+    _check_member_of_org(membership, data.get("responsible"))
+    if data.get("service_type") not in ServiceType.values:
+        raise ValidationError(_("Choose a service."))
+    start, end = data.get("planned_from"), data.get("planned_to")
+    if start and end and end < start:
+        raise ValidationError(_("The end cannot be before the beginning."))
+    with transaction.atomic():
+        plan, created = ServicePlan.objects.get_or_create(
+            case=case, defaults={"created_by": membership.user}
+        )
+        if created:
+            audit.by_member(AuditEntry.Action.CREATE, membership, plan, request, {"case": case.pk})
+        service = PlannedService.objects.create(
+            plan=plan,
+            service_type=data["service_type"],
+            provider_name=data.get("provider_name") or "",
+            provider_organization=data.get("provider_organization"),
+            planned_from=start,
+            planned_to=end,
+            responsible=data.get("responsible"),
+            status=data.get("status") or PlannedServiceStatus.PLANNED,
+        )
+        audit.by_member(AuditEntry.Action.CREATE, membership, service, request, {"case": case.pk})
+    return service
+
+
+def change_planned_service_status(
+    *, membership, service: PlannedService, status: str, request=None
+) -> PlannedService:
+    require(membership, Permission.EDIT_CASES)
+    _check_case(membership, service.plan.case)
+    if status not in PlannedServiceStatus.values:
+        raise ValidationError(_("Unknown status."))
+    with transaction.atomic():
+        previous = service.status
+        service.status = status
+        service.save(update_fields=["status"])
+        audit.by_member(
+            AuditEntry.Action.CHANGE,
+            membership,
+            service,
+            request,
+            {"case": service.plan.case_id, "status": [previous, status]},
+        )
+    return service
+
+
+# Services delivered and the economic support limit -----------------------------------
+
+
+def economic_support_used(*, case, currency: str, period_days: int, on_date) -> Decimal:
+    """Economic support to the case's person in one currency, in the period ending on_date."""
+    since = on_date - datetime.timedelta(days=period_days - 1)
+    total = DeliveredService.objects.filter(
+        case__person_id=case.person_id,
+        case__organization_id=case.organization_id,
+        service_type=ServiceType.ECONOMIC_SUPPORT,
+        currency=currency,
+        delivered_on__gte=since,
+        delivered_on__lte=on_date,
+    ).aggregate(total=Sum("amount"))["total"]
+    return total or Decimal("0")
+
+
+def check_economic_limit(*, case, currency: str, amount, on_date) -> None:
+    """Raise OverLimit if this payment would take the person over the organisation's limit."""
+    limit = EconomicSupportLimit.objects.filter(
+        organization_id=case.organization_id, currency=currency
+    ).first()
+    if limit is None or amount is None:
+        return
+    amount = Decimal(amount)
+    used = economic_support_used(
+        case=case, currency=currency, period_days=limit.period_days, on_date=on_date
+    )
+    if used + amount > limit.amount:
+        raise OverLimit(limit=limit, used=used, amount=amount)
+
+
+def record_delivered_service(
+    *, membership, case, data: dict, confirm_over_limit: bool = False, request=None
+) -> DeliveredService:
+    """Record a service given; economic support over the limit needs confirm_over_limit."""
+    require(membership, Permission.EDIT_CASES)
+    _check_case(membership, case)
+    service_type = data.get("service_type")
+    if service_type not in ServiceType.values:
+        raise ValidationError(_("Choose a service."))
+    delivered_on = data.get("delivered_on") or timezone.localdate()
+    amount, currency = data.get("amount"), data.get("currency") or ""
+    if amount is not None and not currency:
+        raise ValidationError(_("Give the currency of the amount."))
+    if service_type == ServiceType.ECONOMIC_SUPPORT and amount is None:
+        raise ValidationError(_("Economic support needs an amount and a currency."))
+    over = False
+    with transaction.atomic():
+        if service_type == ServiceType.ECONOMIC_SUPPORT:
+            # Serialise payments to one person so that two at once cannot both pass.
+            Person.objects.select_for_update().filter(pk=case.person_id).first()
+            try:
+                check_economic_limit(
+                    case=case, currency=currency, amount=amount, on_date=delivered_on
+                )
+            except OverLimit:
+                if not confirm_over_limit:
+                    raise
+                over = True
+        service = DeliveredService.objects.create(
+            case=case,
+            service_type=service_type,
+            delivered_on=delivered_on,
+            provider_name=data.get("provider_name") or "",
+            provider_organization=data.get("provider_organization"),
+            quantity=data.get("quantity"),
+            unit=data.get("unit") or "",
+            amount=amount,
+            currency=currency,
+            duration_days=data.get("duration_days"),
+            outcome=data.get("outcome") or "",
+            over_limit=over,
+            recorded_by=membership.user,
+        )
+        detail = {"case": case.pk, "service_type": service_type}
+        if over:
+            detail["over_limit"] = True
+        audit.by_member(AuditEntry.Action.CREATE, membership, service, request, detail)
+    return service
+
+
+def set_economic_limit(
+    *, membership, currency: str, amount, period_days: int, request=None
+) -> EconomicSupportLimit:
+    """The organisation's limit of economic support per person and period (admins only)."""
+    require(membership, Permission.MANAGE_ORGANIZATION)
+    if Decimal(amount) <= 0 or period_days <= 0:
+        raise ValidationError(_("The limit and its period must be greater than zero."))
+    with transaction.atomic():
+        limit, created = EconomicSupportLimit.objects.update_or_create(
+            organization=membership.organization,
+            currency=currency,
+            defaults={"amount": amount, "period_days": period_days},
+        )
+        audit.by_member(
+            AuditEntry.Action.CREATE if created else AuditEntry.Action.CHANGE,
+            membership,
+            limit,
+            request,
+            {"currency": currency, "amount": str(amount), "period_days": period_days},
+        )
+    return limit
+
+
+# Reintegration check-ins -------------------------------------------------------------
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def schedule_check_ins(
+    *, membership, case, months=DEFAULT_CHECK_IN_MONTHS, request=None
+) -> list[CheckIn]:
+    """Check-ins at the given months after the case was closed, for its assigned worker.
+    Dates already scheduled are not doubled."""
+    require(membership, Permission.EDIT_CASES)
+    _check_case(membership, case)
+    if case.status != CaseStatus.CLOSED or case.closed_on is None:
+        raise ValidationError(_("Reintegration check-ins are scheduled once the case is closed."))
+    worker = case.assigned_to or membership.user
+    with transaction.atomic():
+        existing = set(case.check_ins.values_list("due_on", flat=True))
+        created = []
+        for n in months:
+            due = add_months(case.closed_on, n)
+            if due in existing:
+                continue
+            created.append(CheckIn.objects.create(case=case, due_on=due, assigned_to=worker))
+            existing.add(due)
+        for check_in in created:
+            audit.by_member(
+                AuditEntry.Action.CREATE,
+                membership,
+                check_in,
+                request,
+                {"case": case.pk, "due_on": check_in.due_on.isoformat()},
+            )
+    return created
+
+
+def record_check_in(
+    *, membership, check_in: CheckIn, outcome: str, done_on=None, note: str = "", request=None
+) -> CheckIn:
+    require(membership, Permission.EDIT_CASES)
+    _check_case(membership, check_in.case)
+    if outcome not in CheckInOutcome.values:
+        raise ValidationError(_("Choose the outcome of the check-in."))
+    with transaction.atomic():
+        check_in.outcome = outcome
+        check_in.done_on = done_on or timezone.localdate()
+        check_in.note = note or ""
+        check_in.save(update_fields=["outcome", "done_on", "note"])
+        audit.by_member(
+            AuditEntry.Action.CHANGE,
+            membership,
+            check_in,
+            request,
+            {"case": check_in.case_id, "outcome": outcome},
+        )
+    return check_in
+
+
+# Shelter stays -----------------------------------------------------------------------
+
+
+def admit_to_shelter(
+    *, membership, case, shelter: Organization, admitted_on=None, bed_label: str = "", request=None
+) -> ShelterStay:
+    """Record that the case's person lives in a shelter; a person has one open stay at most.
+    For now only cases of the member's own organisation (other organisations' clients
+    come in by referral)."""
+    require(membership, Permission.EDIT_CASES)
+    _check_case(membership, case)
+    if shelter is None or shelter.type != Organization.Type.SHELTER:
+        raise ValidationError(_("Choose a shelter."))
+    open_stay_error = ValidationError(
+        _("This person is already staying in a shelter; record the discharge first.")
+    )
+    if ShelterStay.objects.filter(person_id=case.person_id, discharged_on__isnull=True).exists():
+        raise open_stay_error
+    try:
+        with transaction.atomic():
+            stay = ShelterStay.objects.create(
+                case=case,
+                person_id=case.person_id,
+                shelter=shelter,
+                admitted_on=admitted_on or timezone.localdate(),
+                bed_label=bed_label or "",
+                recorded_by=membership.user,
+            )
+            audit.by_member(
+                AuditEntry.Action.CREATE,
+                membership,
+                stay,
+                request,
+                {"case": case.pk, "shelter": shelter.pk},
+            )
+    except IntegrityError:  # another admission won the race
+        raise open_stay_error
+    return stay
+
+
+def discharge_from_shelter(
+    *, membership, stay: ShelterStay, discharged_on=None, request=None
+) -> ShelterStay:
+    require(membership, Permission.EDIT_CASES)
+    _check_case(membership, stay.case)
+    if stay.discharged_on is not None:
+        raise ValidationError(_("This stay has already ended."))
+    day = discharged_on or timezone.localdate()
+    if day < stay.admitted_on:
+        raise ValidationError(_("The discharge cannot be before the admission."))
+    with transaction.atomic():
+        stay.discharged_on = day
+        stay.save(update_fields=["discharged_on"])
+        audit.by_member(
+            AuditEntry.Action.CHANGE,
+            membership,
+            stay,
+            request,
+            {"case": stay.case_id, "discharged_on": day.isoformat()},
+        )
+    return stay
+
+
+def set_shelter_capacity(*, membership, beds: int, request=None):
+    """How many beds the member's shelter has (admins of a shelter only)."""
+    from apps.assistance.models import ShelterCapacity
+
+    require(membership, Permission.MANAGE_ORGANIZATION)
+    if membership.organization.type != Organization.Type.SHELTER:
+        raise ValidationError(_("Only a shelter has beds."))
+    if beds < 0:
+        raise ValidationError(_("The number of beds cannot be negative."))
+    with transaction.atomic():
+        capacity, created = ShelterCapacity.objects.update_or_create(
+            organization=membership.organization, defaults={"beds": beds}
+        )
+        audit.by_member(
+            AuditEntry.Action.CREATE if created else AuditEntry.Action.CHANGE,
+            membership,
+            capacity,
+            request,
+            {"beds": beds},
+        )
+    return capacity

@@ -1,0 +1,439 @@
+"""REST API: consents, the service directory and referrals, with the same scoping as the
+pages. The receiving organisation gets only the consented fields, after acceptance."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
+
+from apps.accounts.models import Organization
+from apps.accounts.roles import Permission
+from apps.api.permissions import HasMembership
+from apps.cases import services as case_services
+from apps.cases.models import Consent, ConsentScope
+from apps.cases.selectors import case_for
+from apps.people.selectors import person_for
+from apps.people.services import NotAllowed
+from apps.referrals import selectors, services
+from apps.referrals.models import (
+    DirectoryEntry,
+    DirectoryService,
+    Referral,
+    ServiceType,
+    SharedField,
+)
+
+
+def _api_errors(exc):
+    if isinstance(exc, NotAllowed):
+        return PermissionDenied()
+    return ApiValidationError(exc.messages)
+
+
+# --- consents ---------------------------------------------------------------
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    person = serializers.IntegerField(source="person_id")
+    case = serializers.IntegerField(source="case_id", required=False, allow_null=True)
+    in_force = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Consent
+        fields = [
+            "id",
+            "person",
+            "case",
+            "scope",
+            "given_on",
+            "valid_until",
+            "note",
+            "withdrawn_on",
+            "in_force",
+        ]
+        read_only_fields = ["id", "withdrawn_on", "in_force"]
+
+
+class ConsentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Consents of the people of the caller's organisation; withdrawable."""
+
+    serializer_class = ConsentSerializer
+    permission_classes = [HasMembership]
+    required_permission = Permission.VIEW_PEOPLE
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Consent.objects.none()
+        return Consent.objects.filter(
+            person__organization_id=self.request.membership.organization_id
+        ).order_by("-id")
+
+    def perform_create(self, serializer):
+        m = self.request.membership
+        data = serializer.validated_data
+        person = person_for(m, data["person_id"])
+        case = None
+        if data.get("case_id"):
+            case = case_for(m, data["case_id"])
+            if case.person_id != person.pk:
+                raise ApiValidationError({"case": [_("The case is not this person's.")]})
+        try:
+            serializer.instance = case_services.record_consent(
+                membership=m,
+                person=person,
+                scope=data["scope"],
+                case=case,
+                given_on=data.get("given_on"),
+                valid_until=data.get("valid_until"),
+                note=data.get("note", ""),
+                request=self.request,
+            )
+        except (NotAllowed, DjangoValidationError) as exc:
+            raise _api_errors(exc)
+
+    @extend_schema(request=None, responses=ConsentSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """The person takes the consent back; referrals based on it lose access at once."""
+        consent = self.get_object()
+        try:
+            case_services.withdraw_consent(
+                membership=request.membership, consent=consent, request=request
+            )
+        except (NotAllowed, DjangoValidationError) as exc:
+            raise _api_errors(exc)
+        return Response(ConsentSerializer(consent).data)
+
+
+# --- directory --------------------------------------------------------------
+
+
+class DirectoryServiceSerializer(serializers.ModelSerializer):
+    service_type = serializers.CharField(
+        read_only=True, help_text="Service type code: " + ", ".join(ServiceType.values)
+    )
+
+    class Meta:
+        model = DirectoryService
+        fields = ["service_type", "capacity", "beds_free", "note"]
+
+
+class DirectoryEntrySerializer(serializers.ModelSerializer):
+    services = DirectoryServiceSerializer(many=True, read_only=True)
+    regions = serializers.ListField(child=serializers.CharField())
+    target_groups = serializers.ListField(child=serializers.CharField())
+    languages = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        model = DirectoryEntry
+        fields = [
+            "id",
+            "organization",
+            "name",
+            "description",
+            "org_type",
+            "city",
+            "regions",
+            "target_groups",
+            "languages",
+            "hours",
+            "is_public",
+            "services",
+        ]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Text search"),
+            OpenApiParameter("service", str, enum=ServiceType.values),
+            OpenApiParameter("region", str, description="Region code served"),
+        ]
+    )
+)
+class DirectoryEntryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The service directory: member organisations' entries and public entries."""
+
+    serializer_class = DirectoryEntrySerializer
+    permission_classes = [HasMembership]
+    required_permission = Permission.VIEW_CASES
+
+    def get_queryset(self):
+        p = self.request.query_params
+        return selectors.directory_entries(
+            q=p.get("q", ""), service=p.get("service", ""), region=p.get("region", "")
+        )
+
+
+# --- referrals --------------------------------------------------------------
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    """Both sides' view. `case`, `consent` and `message` are given to the sender only;
+    `shared` holds the consented fields, for the receiver only after acceptance and
+    while the consent is in force (otherwise empty)."""
+
+    reference = serializers.CharField(read_only=True)
+    side = serializers.SerializerMethodField()
+    services = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Service type codes: " + ", ".join(ServiceType.values),
+    )
+    shared_fields = serializers.ListField(
+        child=serializers.ChoiceField(SharedField.choices), required=False
+    )
+    shared = serializers.SerializerMethodField()
+    status = serializers.CharField(
+        read_only=True, help_text="sent, accepted, declined, in_progress, completed, cancelled"
+    )
+    case = serializers.IntegerField(source="case_id", required=False, allow_null=True)
+    consent = serializers.IntegerField(source="consent_id", required=False, allow_null=True)
+    to_organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), required=False, allow_null=True
+    )
+    to_entry = serializers.PrimaryKeyRelatedField(
+        queryset=DirectoryEntry.objects.all(), required=False, allow_null=True
+    )
+    consent_valid_until = serializers.DateField(write_only=True, required=False)
+    confirm_unlisted = serializers.BooleanField(write_only=True, required=False, default=False)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "reference",
+            "side",
+            "case",
+            "from_organization",
+            "to_organization",
+            "to_entry",
+            "services",
+            "consent",
+            "consent_valid_until",
+            "shared_fields",
+            "shared",
+            "purpose",
+            "message",
+            "needs",
+            "status",
+            "decline_reason",
+            "sent_at",
+            "answered_at",
+            "completed_at",
+            "cancelled_at",
+            "confirm_unlisted",
+        ]
+        read_only_fields = [
+            "id",
+            "from_organization",
+            "status",
+            "decline_reason",
+            "sent_at",
+            "answered_at",
+            "completed_at",
+            "cancelled_at",
+        ]
+
+    def validate_services(self, value):
+        bad = [v for v in value if v not in ServiceType.values]
+        if bad or not value:
+            raise serializers.ValidationError(_("Unknown codes: %s") % ", ".join(bad))
+        return value
+
+    def _side(self, obj) -> str:
+        m = self.context["request"].membership
+        return "sender" if obj.from_organization_id == m.organization_id else "receiver"
+
+    def get_side(self, obj) -> str:
+        return self._side(obj)
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_shared(self, obj) -> dict:
+        if self._side(obj) == "receiver" and not selectors.receiver_may_read(obj):
+            return {}
+        return selectors.shared_view(obj)
+
+    def to_representation(self, obj):
+        data = super().to_representation(obj)
+        if self._side(obj) == "receiver":
+            data["case"] = None
+            data["consent"] = None
+            if not selectors.receiver_may_read(obj):
+                for key in ("purpose", "message", "needs", "shared_fields"):
+                    data[key] = [] if key == "shared_fields" else ""
+            else:
+                data["needs"] = ""  # given in `shared` only if consented
+        return data
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class StatusSerializer(serializers.Serializer):
+    status = serializers.RegexField(
+        r"^(in_progress|completed|cancelled)$",
+        help_text="in_progress or completed (receiver), cancelled (sender)",
+    )
+
+
+class DeliverySerializer(serializers.Serializer):
+    service_type = serializers.RegexField(
+        "^(" + "|".join(ServiceType.values) + ")$",
+        help_text="Service type code: " + ", ".join(ServiceType.values),
+    )
+    delivered_on = serializers.DateField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("box", str, enum=["sent", "received"])],
+    )
+)
+class ReferralViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Referrals sent by or to the caller's organisation. The receiving side sees the
+    consented fields only after accepting and while the consent is in force; before that
+    and after the consent is withdrawn, retrieving the referral answers 404."""
+
+    serializer_class = ReferralSerializer
+    permission_classes = [HasMembership]
+    required_permission = Permission.VIEW_CASES
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Referral.objects.none()
+        m = self.request.membership
+        box = self.request.query_params.get("box", "")
+        sent = selectors.referrals_sent(m)
+        received = selectors.referrals_received(m)
+        if box == "sent":
+            qs = sent
+        elif box == "received":
+            qs = received
+        else:
+            qs = sent | received
+        return qs.select_related("case__person", "consent").order_by("-sent_at", "-id")
+
+    def _get(self, pk, *, readable=True):
+        m = self.request.membership
+        try:
+            return selectors.sent_referral_for(m, pk)
+        except Http404:
+            return selectors.received_referral_for(m, pk, readable=readable)
+
+    def retrieve(self, request, *args, **kwargs):
+        referral = self._get(kwargs["pk"])
+        if referral.to_organization_id == request.membership.organization_id:
+            services.record_shared_view(
+                membership=request.membership, referral=referral, request=request
+            )
+        return Response(self.get_serializer(referral).data)
+
+    def perform_create(self, serializer):
+        m = self.request.membership
+        d = serializer.validated_data
+        if not d.get("case_id"):
+            raise ApiValidationError({"case": [_("This field is required.")]})
+        case = case_for(m, d["case_id"])
+        consent = None
+        if d.get("consent_id"):
+            consent = Consent.objects.filter(
+                pk=d["consent_id"],
+                person__organization_id=m.organization_id,
+                scope=ConsentScope.REFERRAL,
+            ).first()
+            if consent is None:
+                raise ApiValidationError({"consent": [_("Unknown consent.")]})
+        elif not d.get("consent_valid_until"):
+            raise ApiValidationError(
+                {"consent": [_("Give a referral consent or record one with its end date.")]}
+            )
+        try:
+            serializer.instance = services.create_referral(
+                membership=m,
+                case=case,
+                services=d["services"],
+                shared_fields=d.get("shared_fields", []),
+                to_organization=d.get("to_organization"),
+                to_entry=d.get("to_entry"),
+                consent=consent,
+                consent_valid_until=d.get("consent_valid_until"),
+                purpose=d.get("purpose", ""),
+                message=d.get("message", ""),
+                needs=d.get("needs", ""),
+                confirm_unlisted=d.get("confirm_unlisted", False),
+                request=self.request,
+            )
+        except services.UnlistedServices as exc:
+            raise ApiValidationError(
+                {"confirm_unlisted": exc.messages, "unlisted_services": exc.missing}
+            )
+        except (NotAllowed, DjangoValidationError) as exc:
+            raise _api_errors(exc)
+
+    def _do(self, fn, **kw):
+        try:
+            referral = fn(membership=self.request.membership, request=self.request, **kw)
+        except (NotAllowed, DjangoValidationError) as exc:
+            raise _api_errors(exc)
+        return referral
+
+    @extend_schema(request=None, responses=ReferralSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        referral = self._do(services.accept_referral, referral=self._get(pk, readable=False))
+        return Response(self.get_serializer(referral).data)
+
+    @extend_schema(request=DeclineSerializer, responses=ReferralSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        body = DeclineSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        referral = self._do(
+            services.decline_referral,
+            referral=self._get(pk, readable=False),
+            reason=body.validated_data["reason"],
+        )
+        return Response(self.get_serializer(referral).data)
+
+    @extend_schema(request=StatusSerializer, responses=ReferralSerializer)
+    @action(detail=True, methods=["post"], url_path="status")
+    def change_status(self, request, pk=None):
+        body = StatusSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        referral = self._do(
+            services.change_status, referral=self._get(pk), status=body.validated_data["status"]
+        )
+        return Response(self.get_serializer(referral).data)
+
+    @extend_schema(request=DeliverySerializer, responses={201: DeliverySerializer})
+    @action(detail=True, methods=["post"])
+    def deliveries(self, request, pk=None):
+        body = DeliverySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        item = self._do(
+            services.record_service_delivered, referral=self._get(pk), **body.validated_data
+        )
+        return Response(DeliverySerializer(item).data, status=status.HTTP_201_CREATED)

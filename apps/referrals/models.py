@@ -1,0 +1,223 @@
+"""Service directory, referrals between organisations, and referral notifications."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.fields import EncryptedTextField
+
+
+class ServiceType(models.TextChoices):
+    SHELTER = "shelter", _("Shelter")
+    MEDICAL = "medical", _("Medical care")
+    PSYCHOLOGICAL = "psychological", _("Psychological support")
+    LEGAL = "legal", _("Legal aid")
+    ECONOMIC = "economic", _("Economic support")
+    TRAINING = "training", _("Vocational training")
+    EMPLOYMENT = "employment", _("Employment")
+    FAMILY_MEDIATION = "family_mediation", _("Family mediation")
+    EDUCATION = "education", _("Education")
+    DOCUMENTS = "documents", _("Identity documents")
+    OTHER = "other", _("Other")
+
+
+class TargetGroup(models.TextChoices):
+    WOMEN = "women", _("Women")
+    MEN = "men", _("Men")
+    CHILDREN = "children", _("Children")
+    MIGRANTS = "migrants", _("Migrants and returnees")
+    FAMILIES = "families", _("Families")
+
+
+class DirectoryEntry(models.Model):
+    """An organisation in the service directory. Public entries (organisation empty)
+    describe organisations outside Koldoo; member entries belong to a member organisation."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="directory_entries",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    org_type = models.CharField(_("type"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    regions = models.JSONField(_("regions served"), default=list, blank=True)
+    target_groups = models.JSONField(_("target groups"), default=list, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    is_public = models.BooleanField(_("public entry"), default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("directory entry")
+        verbose_name_plural = _("directory entries")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class DirectoryService(models.Model):
+    entry = models.ForeignKey(DirectoryEntry, on_delete=models.CASCADE, related_name="services")
+    service_type = models.CharField(_("service"), max_length=30, choices=ServiceType.choices)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    beds_free = models.PositiveIntegerField(_("shelter beds free"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("directory service")
+        verbose_name_plural = _("directory services")
+        ordering = ["service_type", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "service_type"], name="unique_entry_service")
+        ]
+
+
+class SharedField(models.TextChoices):
+    FAMILY_NAME = "family_name", _("family name")
+    GIVEN_NAME = "given_name", _("given name")
+    PATRONYMIC = "patronymic", _("patronymic")
+    SEX = "sex", _("sex")
+    BIRTH_DATE = "birth_date", _("date of birth")
+    PHONES = "phones", _("phones")
+    DOCUMENT_NUMBERS = "document_numbers", _("document numbers")
+    ADDRESS = "address", _("address")
+    LANGUAGES = "languages", _("languages")
+    CASE_TYPE = "case_type", _("case type")
+    EXPLOITATION = "exploitation", _("forms of exploitation")
+    COUNTRIES_OF_EXPLOITATION = "countries_of_exploitation", _("countries of exploitation")
+    NEEDS = "needs", _("needs")
+
+
+class ReferralStatus(models.TextChoices):
+    SENT = "sent", _("sent")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    IN_PROGRESS = "in_progress", _("in progress")
+    COMPLETED = "completed", _("completed")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+# Statuses in which the receiving organisation may read the shared data.
+RECEIVER_READABLE = (
+    ReferralStatus.ACCEPTED,
+    ReferralStatus.IN_PROGRESS,
+    ReferralStatus.COMPLETED,
+)
+
+
+class Referral(models.Model):
+    """A referral of one case's person to another organisation for named services.
+
+    The receiving side reads only `shared_fields`, only after accepting, and only while
+    `consent` (scope "referral") is in force."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="referrals")
+    from_organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="referrals_sent"
+    )
+    to_organization = models.ForeignKey(
+        "accounts.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+    )
+    to_entry = models.ForeignKey(
+        DirectoryEntry,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referrals",
+        verbose_name=_("directory entry"),
+    )
+    services = models.JSONField(_("services"), default=list)
+    consent = models.ForeignKey("cases.Consent", on_delete=models.PROTECT, related_name="referrals")
+    shared_fields = models.JSONField(_("data shared"), default=list)
+    purpose = EncryptedTextField(_("purpose of sharing"), blank=True)
+    message = EncryptedTextField(_("reason for referral"), blank=True)
+    needs = EncryptedTextField(_("needs"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.SENT
+    )
+    decline_reason = EncryptedTextField(_("reason for declining"), blank=True)
+    unlisted_services_confirmed = models.BooleanField(default=False)
+    sent_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-sent_at", "-id"]
+        indexes = [
+            models.Index(fields=["from_organization", "-sent_at"]),
+            models.Index(fields=["to_organization", "-sent_at"]),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"R-{self.pk:06d}" if self.pk else "R-new"
+
+    @property
+    def is_external(self) -> bool:
+        return self.to_organization_id is None
+
+    @property
+    def recipient_name(self) -> str:
+        if self.to_organization_id:
+            return self.to_organization.name
+        return self.to_entry.name if self.to_entry_id else "—"
+
+
+class ServiceDelivered(models.Model):
+    """A service the receiving organisation reports back to the referring case."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="deliveries")
+    service_type = models.CharField(_("service"), max_length=30, choices=ServiceType.choices)
+    delivered_on = models.DateField(_("delivered on"), default=timezone.localdate)
+    note = EncryptedTextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("service delivered")
+        verbose_name_plural = _("services delivered")
+        ordering = ["-delivered_on", "-id"]
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        NEW = "new", _("new referral")
+        ACCEPTED = "accepted", _("referral accepted")
+        DECLINED = "declined", _("referral declined")
+        UPDATED = "updated", _("referral updated")
+        CANCELLED = "cancelled", _("referral cancelled")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("consent withdrawn")
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="referral_notifications"
+    )
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "read_at"])]

@@ -1,0 +1,172 @@
+"""Scoped reads of the directory, referrals and notifications.
+
+The receiving organisation never gets the Person: `shared_view` builds a dict from
+the consented fields only, and `received_referral_for` checks the consent on every read."""
+
+from django.db.models import Q
+from django.http import Http404
+
+from apps.accounts.roles import Permission
+from apps.core.selectors import reference_labels
+from apps.referrals.models import (
+    RECEIVER_READABLE,
+    DirectoryEntry,
+    Notification,
+    Referral,
+    ReferralStatus,
+    SharedField,
+)
+
+PERSON_FIELDS = (
+    "family_name",
+    "given_name",
+    "patronymic",
+    "sex",
+    "birth_date",
+    "phones",
+    "document_numbers",
+    "address",
+    "languages",
+)
+CASE_FIELDS = ("case_type", "exploitation", "countries_of_exploitation")
+
+
+def directory_entries(*, q: str = "", service: str = "", region: str = ""):
+    """Directory entries, searchable by text, service type and region served."""
+    qs = DirectoryEntry.objects.prefetch_related("services").select_related("organization")
+    if q:
+        qs = qs.filter(
+            Q(name__icontains=q)
+            | Q(description__icontains=q)
+            | Q(city__icontains=q)
+            | Q(organization__name__icontains=q)
+        )
+    if service:
+        qs = qs.filter(services__service_type=service)
+    if region:
+        # JSON containment is not portable to SQLite; filter the (small) directory in Python.
+        ids = [pk for pk, regions in qs.values_list("pk", "regions") if region in (regions or [])]
+        qs = qs.filter(pk__in=ids)
+    return qs.distinct().order_by("name", "id")
+
+
+def listed_services(*, organization=None, entry=None) -> set[str] | None:
+    """Service types the recipient's directory entries list; None if it has no entry."""
+    if entry is not None:
+        entries = DirectoryEntry.objects.filter(pk=entry.pk)
+    else:
+        entries = DirectoryEntry.objects.filter(organization=organization)
+    if not entries.exists():
+        return None
+    return set(entries.values_list("services__service_type", flat=True)) - {None}
+
+
+def _can_view(membership) -> bool:
+    return membership is not None and membership.can(Permission.VIEW_CASES)
+
+
+def referrals_sent(membership):
+    if not _can_view(membership):
+        return Referral.objects.none()
+    return Referral.objects.filter(from_organization_id=membership.organization_id).select_related(
+        "to_organization", "to_entry", "case"
+    )
+
+
+def referrals_received(membership):
+    """Referrals to the member's organisation (the inbox shows no personal data)."""
+    if not _can_view(membership):
+        return Referral.objects.none()
+    return Referral.objects.filter(to_organization_id=membership.organization_id).select_related(
+        "from_organization", "consent"
+    )
+
+
+def sent_referral_for(membership, referral_id) -> Referral:
+    try:
+        return (
+            referrals_sent(membership)
+            .select_related("case__person", "consent")
+            .get(pk=int(referral_id))
+        )
+    except (Referral.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+def received_referral_for(membership, referral_id, *, readable: bool = True) -> Referral:
+    """A referral to the member's organisation. With `readable`, only after acceptance and
+    while its consent is in force: otherwise 404, as if it did not exist."""
+    try:
+        referral = referrals_received(membership).get(pk=int(referral_id))
+    except (Referral.DoesNotExist, ValueError, TypeError):
+        raise Http404
+    if readable and not receiver_may_read(referral):
+        raise Http404
+    return referral
+
+
+def receiver_may_read(referral: Referral) -> bool:
+    referral.consent.refresh_from_db(fields=["withdrawn_on", "valid_until"])
+    return referral.status in RECEIVER_READABLE and referral.consent.in_force
+
+
+def shared_view(referral: Referral) -> dict:
+    """Only the consented fields of the person and case, as plain values."""
+    allowed = [f for f in SharedField.values if f in (referral.shared_fields or [])]
+    if not allowed:
+        return {}
+    case = referral.case
+    person = case.person
+    out: dict = {}
+    for name in allowed:
+        if name in PERSON_FIELDS:
+            out[name] = getattr(person, name)
+        elif name in CASE_FIELDS:
+            out[name] = getattr(case, name)
+        elif name == "needs":
+            out[name] = referral.needs
+    return out
+
+
+def shared_rows(referral: Referral, data: dict) -> list[tuple[str, str]]:
+    """(label, text) rows of a shared view, for the page and the printed form."""
+    from apps.people.models import Sex
+
+    labels = dict(SharedField.choices)
+    countries = reference_labels("country")
+    exploitation = reference_labels("exploitation")
+    case_types = reference_labels("case_type")
+    languages = reference_labels("language")
+    sexes = dict(Sex.choices)
+    rows = []
+    for name, value in data.items():
+        if name == "sex":
+            text = str(sexes.get(value, value))
+        elif name == "case_type":
+            text = str(case_types.get(value, value))
+        elif name == "exploitation":
+            text = ", ".join(str(exploitation.get(v, v)) for v in value or [])
+        elif name == "countries_of_exploitation":
+            text = ", ".join(str(countries.get(v, v)) for v in value or [])
+        elif name == "languages":
+            text = ", ".join(str(languages.get(v, v)) for v in value or [])
+        elif isinstance(value, list | tuple):
+            text = ", ".join(str(v) for v in value)
+        else:
+            text = str(value or "")
+        rows.append((str(labels[name]), text or "—"))
+    return rows
+
+
+def notifications_of(membership):
+    if not _can_view(membership):
+        return Notification.objects.none()
+    return Notification.objects.filter(organization_id=membership.organization_id)
+
+
+def unread_count(membership) -> int:
+    return notifications_of(membership).filter(read_at__isnull=True).count()
+
+
+def open_statuses():
+    return (ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS)

@@ -1,0 +1,298 @@
+"""Every write to referrals: validate, write in one transaction, audit, notify."""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import Membership
+from apps.accounts.roles import Permission, Role
+from apps.cases.models import ConsentScope
+from apps.cases.services import record_consent
+from apps.core import audit
+from apps.core.models import AuditEntry
+from apps.people.services import require
+from apps.referrals.models import (
+    Notification,
+    Referral,
+    ReferralStatus,
+    ServiceDelivered,
+    ServiceType,
+    SharedField,
+)
+from apps.referrals.selectors import listed_services
+
+log = logging.getLogger(__name__)
+
+
+class UnlistedServices(ValidationError):
+    """The recipient's directory entry does not list some requested services."""
+
+    def __init__(self, missing):
+        self.missing = sorted(missing)
+        labels = dict(ServiceType.choices)
+        super().__init__(
+            _("The receiving organisation does not list these services: %(services)s.")
+            % {"services": ", ".join(str(labels.get(s, s)) for s in self.missing)}
+        )
+
+
+class AlreadyAnswered(ValidationError):
+    def __init__(self):
+        super().__init__(_("This referral was already answered or changed by someone else."))
+
+
+def unlisted_services(*, services, to_organization=None, to_entry=None) -> list[str]:
+    listed = listed_services(organization=to_organization, entry=to_entry)
+    if listed is None:
+        return sorted(services)
+    return sorted(set(services) - listed)
+
+
+def _notify(organization, referral, kind: str) -> None:
+    if organization is None:
+        return
+    Notification.objects.create(organization=organization, referral=referral, kind=kind)
+    if not getattr(settings, "EMAIL_BACKEND", ""):
+        return
+    recipients = list(
+        Membership.objects.filter(
+            organization=organization, role=Role.ORG_ADMIN, is_active=True, user__is_active=True
+        ).values_list("user__email", flat=True)
+    )
+    if not recipients:
+        return
+    # No personal data in e-mail: only the reference and what happened.
+    subject = _("Koldoo: %(kind)s %(ref)s") % {
+        "kind": Notification.Kind(kind).label,
+        "ref": referral.reference,
+    }
+    body = _("Open the referral inbox in Koldoo to see referral %(ref)s.") % {
+        "ref": referral.reference
+    }
+
+    def send():
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        except Exception:  # mail is best effort; the in-product notification is kept
+            log.exception("Referral notification e-mail failed")
+
+    transaction.on_commit(send)
+
+
+def create_referral(
+    *,
+    membership,
+    case,
+    services,
+    shared_fields,
+    to_organization=None,
+    to_entry=None,
+    consent=None,
+    consent_valid_until=None,
+    purpose: str = "",
+    message: str = "",
+    needs: str = "",
+    confirm_unlisted: bool = False,
+    request=None,
+) -> Referral:
+    """Send a referral. Without `consent`, records the person's referral consent first.
+
+    Raises UnlistedServices unless `confirm_unlisted` when the recipient's directory
+    entry does not list a requested service."""
+    require(membership, Permission.EDIT_CASES)
+    if case.organization_id != membership.organization_id:
+        raise ValidationError(_("This case belongs to another organisation."))
+    if (to_organization is None) == (to_entry is None):
+        raise ValidationError(_("Choose one organisation to refer to."))
+    if to_entry is not None and to_entry.organization_id:
+        to_organization, to_entry = to_entry.organization, None
+    if to_organization is not None and to_organization.pk == membership.organization_id:
+        raise ValidationError(_("You cannot refer a case to your own organisation."))
+    services = [s for s in dict.fromkeys(services or []) if s in ServiceType.values]
+    if not services:
+        raise ValidationError(_("Choose at least one service."))
+    shared_fields = [f for f in SharedField.values if f in set(shared_fields or [])]
+    missing = unlisted_services(
+        services=services, to_organization=to_organization, to_entry=to_entry
+    )
+    if missing and not confirm_unlisted:
+        raise UnlistedServices(missing)
+    if consent is not None:
+        if (
+            consent.person_id != case.person_id
+            or consent.scope != ConsentScope.REFERRAL
+            or not consent.in_force
+        ):
+            raise ValidationError(_("The consent must be a referral consent in force."))
+    with transaction.atomic():
+        if consent is None:
+            consent = record_consent(
+                membership=membership,
+                person=case.person,
+                scope=ConsentScope.REFERRAL,
+                case=case,
+                valid_until=consent_valid_until,
+                note=purpose,
+                request=request,
+            )
+        referral = Referral.objects.create(
+            case=case,
+            from_organization=membership.organization,
+            to_organization=to_organization,
+            to_entry=to_entry,
+            services=services,
+            consent=consent,
+            shared_fields=shared_fields,
+            purpose=purpose,
+            message=message,
+            needs=needs,
+            unlisted_services_confirmed=bool(missing),
+            created_by=membership.user,
+        )
+        audit.by_member(
+            AuditEntry.Action.CREATE,
+            membership,
+            referral,
+            request,
+            {"case": case.pk, "services": services, "shared_fields": shared_fields},
+        )
+        _notify(to_organization, referral, Notification.Kind.NEW)
+    return referral
+
+
+def _answer(*, membership, referral, status: str, reason: str = "", request=None):
+    require(membership, Permission.EDIT_CASES)
+    if referral.to_organization_id != membership.organization_id:
+        raise ValidationError(_("Only the receiving organisation can answer a referral."))
+    now = timezone.now()
+    with transaction.atomic():
+        # Conditional update: of two concurrent answers only one finds the referral "sent".
+        updated = Referral.objects.filter(
+            pk=referral.pk,
+            to_organization_id=membership.organization_id,
+            status=ReferralStatus.SENT,
+        ).update(
+            status=status,
+            decline_reason=reason,
+            answered_at=now,
+            updated_at=now,
+            version=referral.version + 1,
+        )
+        if not updated:
+            raise AlreadyAnswered()
+        referral.refresh_from_db()
+        audit.by_member(AuditEntry.Action.CHANGE, membership, referral, request, {"status": status})
+        kind = (
+            Notification.Kind.ACCEPTED
+            if status == ReferralStatus.ACCEPTED
+            else Notification.Kind.DECLINED
+        )
+        _notify(referral.from_organization, referral, kind)
+    return referral
+
+
+def accept_referral(*, membership, referral, request=None) -> Referral:
+    if not referral.consent.in_force:
+        raise ValidationError(_("The person's consent is no longer in force."))
+    return _answer(
+        membership=membership, referral=referral, status=ReferralStatus.ACCEPTED, request=request
+    )
+
+
+def decline_referral(*, membership, referral, reason: str, request=None) -> Referral:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give a reason for declining."))
+    return _answer(
+        membership=membership,
+        referral=referral,
+        status=ReferralStatus.DECLINED,
+        reason=reason,
+        request=request,
+    )
+
+
+# Who may move a referral from which status to which.
+RECEIVER_MOVES = {
+    ReferralStatus.IN_PROGRESS: (ReferralStatus.ACCEPTED,),
+    ReferralStatus.COMPLETED: (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS),
+}
+SENDER_MOVES = {
+    ReferralStatus.CANCELLED: (
+        ReferralStatus.SENT,
+        ReferralStatus.ACCEPTED,
+        ReferralStatus.IN_PROGRESS,
+    ),
+}
+
+
+def change_status(*, membership, referral, status: str, request=None) -> Referral:
+    """Receiver: in progress, completed. Sender: cancelled."""
+    require(membership, Permission.EDIT_CASES)
+    org = membership.organization_id
+    if status in RECEIVER_MOVES and referral.to_organization_id == org:
+        allowed_from, notify_org = RECEIVER_MOVES[status], referral.from_organization
+        kind = Notification.Kind.UPDATED
+    elif status in SENDER_MOVES and referral.from_organization_id == org:
+        allowed_from, notify_org = SENDER_MOVES[status], referral.to_organization
+        kind = Notification.Kind.CANCELLED
+    else:
+        raise ValidationError(_("This status change is not allowed."))
+    now = timezone.now()
+    stamps = {"completed_at": now} if status == ReferralStatus.COMPLETED else {}
+    if status == ReferralStatus.CANCELLED:
+        stamps = {"cancelled_at": now}
+    with transaction.atomic():
+        if not Referral.objects.filter(pk=referral.pk, status__in=allowed_from).update(
+            status=status, updated_at=now, version=referral.version + 1, **stamps
+        ):
+            raise AlreadyAnswered()
+        referral.refresh_from_db()
+        audit.by_member(AuditEntry.Action.CHANGE, membership, referral, request, {"status": status})
+        _notify(notify_org, referral, kind)
+    return referral
+
+
+def record_service_delivered(
+    *, membership, referral, service_type: str, delivered_on=None, note: str = "", request=None
+) -> ServiceDelivered:
+    """The receiving organisation reports a service back to the referring case."""
+    require(membership, Permission.EDIT_CASES)
+    if referral.to_organization_id != membership.organization_id:
+        raise ValidationError(_("Only the receiving organisation can report services."))
+    if service_type not in ServiceType.values:
+        raise ValidationError(_("Choose a service."))
+    with transaction.atomic():
+        item = ServiceDelivered.objects.create(
+            referral=referral,
+            service_type=service_type,
+            delivered_on=delivered_on or timezone.localdate(),
+            note=note,
+            recorded_by=membership.user,
+        )
+        audit.by_member(
+            AuditEntry.Action.CREATE, membership, item, request, {"referral": referral.pk}
+        )
+        _notify(referral.from_organization, referral, Notification.Kind.UPDATED)
+    return item
+
+
+def record_shared_view(*, membership, referral, request=None, fields=None) -> None:
+    audit.by_member(
+        AuditEntry.Action.VIEW,
+        membership,
+        referral,
+        request,
+        {"shared_fields": list(fields if fields is not None else referral.shared_fields)},
+    )
+
+
+def mark_read(*, membership, notifications) -> int:
+    return notifications.filter(
+        organization_id=membership.organization_id, read_at__isnull=True
+    ).update(read_at=timezone.now())
