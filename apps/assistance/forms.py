@@ -173,6 +173,17 @@ class ShelterStayForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class ReferralAdmissionForm(forms.Form):
+    """Admission of a referred person by the receiving shelter (no choice of shelter)."""
+
+    admitted_on = _date(_("Admitted on"), required=True)
+    bed_label = forms.CharField(label=_("Bed"), required=False, max_length=40)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "admit-%s")
+        super().__init__(*args, **kwargs)
+
+
 class DischargeForm(forms.Form):
     discharged_on = _date(_("Discharged on"), required=True)
 

@@ -290,6 +290,15 @@ class ShelterStay(models.Model):
     admitted_on = models.DateField(_("admitted on"), default=timezone.localdate)
     discharged_on = models.DateField(_("discharged on"), null=True, blank=True)
     bed_label = models.CharField(_("bed"), max_length=40, blank=True)
+    # Set when the shelter admitted the person on a referral it accepted: the case then
+    # belongs to the referring organisation and the shelter knows it by the referral.
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="shelter_stays",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

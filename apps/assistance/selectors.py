@@ -18,6 +18,7 @@ from apps.assistance.models import (
     ShelterCapacity,
     ShelterStay,
 )
+from apps.referrals.models import Referral
 
 CHECK_IN_HORIZON_DAYS = 14
 CENT = Decimal("0.01")
@@ -127,8 +128,36 @@ def shelter_occupancy(membership) -> dict | None:
             admitted_on__lte=today,
         )
         .order_by("admitted_on", "id")
-        .values("pk", "case_id", "case__organization_id", "person_id", "admitted_on", "bed_label")
+        .values(
+            "pk",
+            "case_id",
+            "case__organization_id",
+            "person_id",
+            "admitted_on",
+            "bed_label",
+            "referral_id",
+        )
     )
+    # Residents admitted on a referral this shelter accepted: listed by the referral's
+    # reference, never by the referring organisation's case reference or person code.
+    # They stay listed (and counted) after a consent withdrawal until discharged.
+    own = membership.organization_id
+    referred = {
+        s["pk"] for s in stays if s["referral_id"] is not None and s["case__organization_id"] != own
+    }
+    if referred:
+        referrals = {
+            r.pk: r
+            for r in Referral.objects.filter(
+                pk__in=[s["referral_id"] for s in stays if s["pk"] in referred],
+                to_organization_id=own,
+            )
+        }
+        for s in stays:
+            if s["pk"] in referred and s["referral_id"] not in referrals:
+                referred.discard(s["pk"])
+    else:
+        referrals = {}
     capacity = ShelterCapacity.objects.filter(organization_id=membership.organization_id).first()
     beds = capacity.beds if capacity else None
     return {
@@ -137,8 +166,14 @@ def shelter_occupancy(membership) -> dict | None:
         "free": None if beds is None else max(beds - len(stays), 0),
         # Another organisation's case is counted as a bed in use but never listed:
         # its references belong to that organisation (sharing goes through referrals).
-        "residents": [s for s in stays if s["case__organization_id"] == membership.organization_id],
+        "residents": [
+            {**s, "referral_reference": referrals[s["referral_id"]].reference}
+            if s["pk"] in referred
+            else s
+            for s in stays
+            if s["case__organization_id"] == own or s["pk"] in referred
+        ],
         "residents_elsewhere": sum(
-            1 for s in stays if s["case__organization_id"] != membership.organization_id
+            1 for s in stays if s["case__organization_id"] != own and s["pk"] not in referred
         ),
     }

@@ -394,11 +394,82 @@ def admit_to_shelter(
     return stay
 
 
+def _check_admitting_shelter(membership, referral) -> None:
+    """The member's organisation is a shelter that accepted the referral, and the
+    person's consent is still in force."""
+    from apps.referrals.models import ReferralStatus
+    from apps.referrals.selectors import receiver_may_read
+
+    require(membership, Permission.EDIT_CASES)
+    if referral.to_organization_id != membership.organization_id:
+        raise ValidationError(_("This referral was not sent to your organisation."))
+    if membership.organization.type != Organization.Type.SHELTER:
+        raise ValidationError(_("Only a shelter has beds."))
+    if referral.status not in (ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS):
+        raise ValidationError(_("Accept the referral before recording an admission."))
+    if not receiver_may_read(referral):
+        raise ValidationError(_("The person's consent is no longer in force."))
+
+
+def admit_from_referral(
+    *, membership, referral, admitted_on=None, bed_label: str = "", request=None
+) -> ShelterStay:
+    """The receiving shelter records that the referred person moved in. The stay belongs
+    to the referring organisation's case; the shelter knows it by the referral only.
+    If the person later withdraws consent, the shelter loses the referral's details but
+    the stay stays counted as a bed in use until it is discharged."""
+    _check_admitting_shelter(membership, referral)
+    case = referral.case
+    open_stay_error = ValidationError(
+        _("This person is already staying in a shelter; record the discharge first.")
+    )
+    if ShelterStay.objects.filter(person_id=case.person_id, discharged_on__isnull=True).exists():
+        raise open_stay_error
+    try:
+        with transaction.atomic():
+            stay = ShelterStay.objects.create(
+                case=case,
+                person_id=case.person_id,
+                shelter=membership.organization,
+                referral=referral,
+                admitted_on=admitted_on or timezone.localdate(),
+                bed_label=bed_label or "",
+                recorded_by=membership.user,
+            )
+            audit.by_member(
+                AuditEntry.Action.CREATE,
+                membership,
+                stay,
+                request,
+                {"referral": referral.pk, "shelter": membership.organization_id},
+            )
+    except IntegrityError:  # another admission won the race
+        raise open_stay_error
+    return stay
+
+
+def discharge_from_referral(
+    *, membership, referral, discharged_on=None, request=None
+) -> ShelterStay:
+    """The receiving shelter records the end of the open stay it admitted on the referral."""
+    _check_admitting_shelter(membership, referral)
+    stay = ShelterStay.objects.filter(
+        referral=referral, shelter_id=membership.organization_id, discharged_on__isnull=True
+    ).first()
+    if stay is None:
+        raise ValidationError(_("This stay has already ended."))
+    return _discharge(membership, stay, discharged_on, request)
+
+
 def discharge_from_shelter(
     *, membership, stay: ShelterStay, discharged_on=None, request=None
 ) -> ShelterStay:
     require(membership, Permission.EDIT_CASES)
     _check_case(membership, stay.case)
+    return _discharge(membership, stay, discharged_on, request)
+
+
+def _discharge(membership, stay, discharged_on, request) -> ShelterStay:
     if stay.discharged_on is not None:
         raise ValidationError(_("This stay has already ended."))
     day = discharged_on or timezone.localdate()

@@ -319,6 +319,9 @@ def shelter(request):
         status = 400
     if occupancy is not None:
         for r in occupancy["residents"]:
+            if "referral_reference" in r:
+                r["reference"], r["person_code"] = r["referral_reference"], ""
+                continue
             r["reference"] = Case.reference_for(r["case_id"])
             r["person_code"] = Person.code_for(r["person_id"])
     context = {

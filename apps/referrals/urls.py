@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:referral_id>/decline/", views.referral_decline, name="referral_decline"),
     path("<int:referral_id>/status/", views.referral_status, name="referral_status"),
     path("<int:referral_id>/services/", views.referral_delivery, name="referral_delivery"),
+    path("<int:referral_id>/admit/", views.referral_admit, name="referral_admit"),
+    path("<int:referral_id>/discharge/", views.referral_discharge, name="referral_discharge"),
 ]

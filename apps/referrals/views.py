@@ -3,12 +3,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.access import member_with
 from apps.accounts.models import Organization
 from apps.accounts.roles import Permission
+from apps.assistance import services as assistance_services
+from apps.assistance.forms import DischargeForm, ReferralAdmissionForm
+from apps.assistance.models import ShelterStay
 from apps.cases.selectors import case_for
 from apps.core.models import AuditEntry
 from apps.core.selectors import reference_choices, reference_labels
@@ -131,6 +135,18 @@ def referral_detail(request, referral_id):
         "Status": ReferralStatus,
         "languages": [("ky", "Кыргызча"), ("ru", "Русский"), ("en", "English")],
     }
+    if side == "receiver" and m.organization.type == Organization.Type.SHELTER:
+        context["shelter_stay"] = (
+            ShelterStay.objects.filter(
+                referral=referral, shelter_id=m.organization_id, discharged_on__isnull=True
+            )
+            .only("admitted_on", "bed_label")
+            .first()
+        )
+        context["admission_form"] = ReferralAdmissionForm(
+            initial={"admitted_on": timezone.localdate()}
+        )
+        context["discharge_form"] = DischargeForm(initial={"discharged_on": timezone.localdate()})
     if side == "sender":
         context["case"] = referral.case
         context["consent_in_force"] = referral.consent.in_force
@@ -238,5 +254,42 @@ def referral_delivery(request, referral_id):
             request=request,
         )
         messages.success(request, _("Service recorded."))
+
+    return _act(request, referral_id, act)
+
+
+@require_POST
+@login_required
+def referral_admit(request, referral_id):
+    """The receiving shelter records that the referred person moved in."""
+
+    def act(m):
+        referral = selectors.received_referral_for(m, referral_id)
+        form = ReferralAdmissionForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Give the date of admission."))
+        assistance_services.admit_from_referral(
+            membership=m, referral=referral, request=request, **form.cleaned_data
+        )
+        messages.success(request, _("Admission recorded."))
+
+    return _act(request, referral_id, act)
+
+
+@require_POST
+@login_required
+def referral_discharge(request, referral_id):
+    def act(m):
+        referral = selectors.received_referral_for(m, referral_id)
+        form = DischargeForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Give the date of discharge."))
+        assistance_services.discharge_from_referral(
+            membership=m,
+            referral=referral,
+            discharged_on=form.cleaned_data["discharged_on"],
+            request=request,
+        )
+        messages.success(request, _("Discharge recorded."))
 
     return _act(request, referral_id, act)
