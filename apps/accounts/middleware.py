@@ -2,7 +2,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 
-from apps.accounts.selectors import active_membership
+from apps.accounts.selectors import memberships_of
 
 # Paths a user whose organisation requires two-factor sign-in may still reach
 # before setting it up.
@@ -17,9 +17,16 @@ class MembershipMiddleware:
 
     def __call__(self, request):
         request.membership = None
+        request.memberships = []
         user = request.user
         if user.is_authenticated:
-            request.membership = active_membership(user, request.session.get("membership_id"))
+            # One query serves both the membership in use and the organisation switcher.
+            request.memberships = list(memberships_of(user))
+            chosen = request.session.get("membership_id")
+            request.membership = next(
+                (m for m in request.memberships if m.pk == chosen),
+                request.memberships[0] if request.memberships else None,
+            )
             if user.language:
                 translation.activate(user.language)
                 request.LANGUAGE_CODE = user.language

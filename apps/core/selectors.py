@@ -1,5 +1,8 @@
 """Reads of reference data and of the audit trail."""
 
+from django.core.cache import cache
+from django.utils.translation import get_language
+
 from apps.accounts.roles import Permission
 from apps.core.models import AuditEntry, ReferenceValue
 
@@ -10,16 +13,41 @@ def reference_values(kind: str, *, active_only: bool = True):
     return qs.filter(active=True) if active_only else qs
 
 
+def _cached_values(kind: str) -> list[tuple]:
+    """(code, en, ru, ky, active) of a taxonomy, in order; cached until a value changes
+    (apps.core.signals clears it), since nearly every page shows some of them."""
+    key = f"reference:{kind}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(
+            ReferenceValue.objects.filter(kind=kind).values_list(
+                "code", "name_en", "name_ru", "name_ky", "active"
+            )
+        )
+        cache.set(key, rows, 3600)
+    return rows
+
+
+def _label(row) -> str:
+    lang = (get_language() or "en")[:2]
+    by_lang = {"en": row[1], "ru": row[2], "ky": row[3]}
+    return by_lang.get(lang) or row[1]
+
+
+def forget_reference_values(kind: str) -> None:
+    cache.delete(f"reference:{kind}")
+
+
 def reference_codes(kind: str) -> set[str]:
-    return set(reference_values(kind).values_list("code", flat=True))
+    return {row[0] for row in _cached_values(kind) if row[4]}
 
 
 def reference_choices(kind: str) -> list[tuple[str, str]]:
-    return [(v.code, v.label) for v in reference_values(kind)]
+    return [(row[0], _label(row)) for row in _cached_values(kind) if row[4]]
 
 
 def reference_labels(kind: str) -> dict[str, str]:
-    return {v.code: v.label for v in reference_values(kind, active_only=False)}
+    return {row[0]: _label(row) for row in _cached_values(kind)}
 
 
 def audit_entries_visible_to(membership):
