@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "apps.monitoring",
     "apps.assistance",
     "apps.referrals",
+    "apps.statistics",
+    "apps.exchange",
     "apps.api",
 ]
 
