@@ -716,3 +716,45 @@ def test_caseworker_gets_403(caseworker, login, client):
     assert client.get("/people/import/").status_code == 403
     assert upload(client, csv_bytes(*GOOD_ROWS)).status_code == 403
     assert not Person.objects.exists()
+
+
+def _workbook_with_entity(levels: int) -> bytes:
+    """A real workbook whose given name is an XML entity nested `levels` deep
+    (the 'billion laughs' when deep); the parser must refuse any entity."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["given_name", "family_name"])
+    book.active.append(["Айгүл", "Токтогулова"])
+    out = io.BytesIO()
+    book.save(out)
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    bomb = io.BytesIO()
+    entities = '<!ENTITY a "haha">' + "".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(levels)
+    )
+    with zipfile.ZipFile(bomb, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            text = data.decode("utf-8", "replace")
+            if "Айгүл" in text:
+                if text.startswith("<?xml"):
+                    head, text = text.split("?>", 1)
+                    head += "?>"
+                else:
+                    head = ""
+                root = text.lstrip().split()[0].lstrip("<").rstrip(">")
+                data = f"{head}<!DOCTYPE {root} [{entities}]>{text}".replace(
+                    "Айгүл", f"&{chr(97 + levels)};"
+                ).encode()
+            target.writestr(item, data)
+    return bomb.getvalue()
+
+
+@pytest.mark.parametrize("levels", [0, 8])
+def test_a_workbook_with_xml_entities_is_refused_and_nothing_imported(admin, levels):
+    plan = plan_import(admin.organization, _workbook_with_entity(levels), "register.xlsx")
+    assert errors_of(plan) == [(None, "", "The file is not a valid Excel workbook (.xlsx).")]
+    assert Person.objects.count() == 0
