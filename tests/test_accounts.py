@@ -13,10 +13,22 @@ def test_sign_in_with_email_and_password(client, caseworker):
     assert client.get("/").status_code == 200
 
 
-def test_self_sign_up_is_closed(client):
+def test_self_sign_up_is_closed(client, db):
+    from apps.accounts.models import User
+
     r = client.get("/accounts/signup/")
-    assert r.status_code == 200
-    assert "Sign Up Closed" in r.content.decode() or "closed" in r.content.decode().lower()
+    assert "closed" in r.content.decode().lower()
+    # Posting the form anyway creates no account and signs nobody in.
+    r = client.post(
+        "/accounts/signup/",
+        {
+            "email": "stranger@example.org",
+            "password1": "Xy-987654-long",
+            "password2": "Xy-987654-long",
+        },
+    )
+    assert not User.objects.filter(email="stranger@example.org").exists()
+    assert "_auth_user_id" not in client.session
 
 
 def test_repeated_failed_sign_ins_are_rate_limited(client, caseworker):
