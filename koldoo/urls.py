@@ -18,9 +18,12 @@ urlpatterns = [
     path("agencies/", include("apps.monitoring.urls")),
     path("assistance/", include("apps.assistance.urls")),
     path("referrals/", include("apps.referrals.urls")),
+    path("statistics/", include("apps.statistics.urls")),
+    path("exchange/", include("apps.exchange.urls")),
     path("api/v1/", include("apps.api.urls")),
     path("api/v1/", include("apps.assistance.api_urls")),
     path("api/v1/", include("apps.referrals.api_urls")),
+    path("api/v1/", include("apps.statistics.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("admin/", admin.site.urls),
 ]

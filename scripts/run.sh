@@ -12,5 +12,6 @@ $PY manage.py seed_demo --if-empty
 PORT="${PORT:-8000}"
 echo
 echo "Koldoo is at http://127.0.0.1:${PORT}/  (demo data is fictitious; stop with Ctrl-C)"
+echo "National statistics (aggregates only): sign in as coordinator@demo.example, then http://127.0.0.1:${PORT}/statistics/"
 exec .venv/bin/gunicorn koldoo.wsgi:application --bind "127.0.0.1:${PORT}" --workers 2 --threads 4 \
   --access-logfile - --forwarded-allow-ips 127.0.0.1

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from apps.core.charts import bar_chart, nice_ceiling, trend_chart
 from apps.core.models import AuditEntry, ReferenceValue
-from apps.hotline.charts import bar_chart, nice_ceiling, trend_chart
 from apps.hotline.services import save_call
 from apps.hotline.statistics import (
     calls_for_statistics,

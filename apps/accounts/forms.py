@@ -8,6 +8,14 @@ class OrganizationSettingsForm(forms.Form):
     require_mfa = forms.BooleanField(
         label=_("Members must sign in with a second factor (authenticator app)"), required=False
     )
+    shares_aggregates = forms.BooleanField(
+        label=_("Count this organisation in national statistics"),
+        required=False,
+        help_text=_(
+            "The national coordinator's report then includes this organisation's numbers, "
+            "never a person, with small numbers suppressed."
+        ),
+    )
 
 
 class AddMemberForm(forms.Form):

@@ -27,6 +27,11 @@ class Organization(models.Model):
         default=False,
         help_text=_("Members must set up an authenticator app before they can work."),
     )
+    shares_aggregates = models.BooleanField(
+        _("counts in national statistics"),
+        default=True,
+        help_text=_("The national coordinator's report includes this organisation's aggregates."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -86,6 +86,23 @@ def set_mfa_requirement(*, membership: Membership, required: bool, request=None)
     )
 
 
+def set_aggregate_sharing(*, membership: Membership, shares: bool, request=None) -> None:
+    """Whether the organisation's aggregates count in the national coordinator's report."""
+    org = membership.organization
+    if org.shares_aggregates == shares:
+        return
+    org.shares_aggregates = shares
+    org.save(update_fields=["shares_aggregates"])
+    audit.record(
+        audit.AuditEntry.Action.CHANGE,
+        user=membership.user,
+        organization=org,
+        target=org,
+        detail={"shares_aggregates": shares},
+        request=request,
+    )
+
+
 def deactivate_membership(*, membership: Membership, target: Membership, request=None) -> None:
     """End someone's role in the organisation; an admin cannot remove their own admin role."""
     if target.pk == membership.pk:

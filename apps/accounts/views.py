@@ -22,13 +22,20 @@ def organization_settings(request):
     """The organisation admin's page: members, roles and the two-factor requirement."""
     m = _admin(request)
     org = m.organization
-    settings_form = OrganizationSettingsForm(initial={"require_mfa": org.require_mfa})
+    settings_form = OrganizationSettingsForm(
+        initial={"require_mfa": org.require_mfa, "shares_aggregates": org.shares_aggregates}
+    )
     member_form = AddMemberForm()
     if request.method == "POST" and request.POST.get("form") == "settings":
         settings_form = OrganizationSettingsForm(request.POST)
         if settings_form.is_valid():
             services.set_mfa_requirement(
                 membership=m, required=settings_form.cleaned_data["require_mfa"], request=request
+            )
+            services.set_aggregate_sharing(
+                membership=m,
+                shares=settings_form.cleaned_data["shares_aggregates"],
+                request=request,
             )
             messages.success(request, _("Settings saved."))
             return redirect("organization_settings")

@@ -25,7 +25,7 @@ from apps.assistance.models import (
     Stage,
 )
 from apps.cases.selectors import case_for
-from apps.people.services import NotAllowed
+from apps.people.services import NotAllowed, StaleEdit
 
 
 def choice(choices, **kwargs):
@@ -144,6 +144,8 @@ def _write(call):
         raise PermissionDenied()
     except services.OverLimit as exc:
         raise ApiValidationError({"confirm_over_limit": exc.messages})
+    except StaleEdit as exc:
+        raise ApiValidationError({"version": [str(exc)]})
     except DjangoValidationError as exc:
         raise ApiValidationError(exc.messages)
 
@@ -237,11 +239,13 @@ class PlannedServiceViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
 ):
-    """Services planned for a case; PATCH changes the status only. ?case= filters."""
+    """Services planned for a case; PATCH changes the status only; DELETE takes the
+    service off the plan. ?case= filters."""
 
     serializer_class = PlannedServiceSerializer
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     case_filter = "plan__case_id"
 
     def visible(self, membership):
@@ -276,12 +280,37 @@ class PlannedServiceViewSet(
         )
         return Response(PlannedServiceSerializer(service).data)
 
+    def perform_destroy(self, instance):
+        _write(
+            lambda: services.remove_planned_service(
+                membership=self.request.membership,
+                service=instance,
+                version=None,
+                request=self.request,
+            )
+        )
+
 
 class DeliveredServiceViewSet(
-    _CaseScoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin
+    _CaseScoped,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
 ):
     """Services delivered. Economic support over the organisation's limit per person
-    and period answers 400 unless "confirm_over_limit": true. ?case= filters."""
+    and period answers 400 unless "confirm_over_limit": true. DELETE removes a service
+    recorded by mistake. ?case= filters."""
+
+    def perform_destroy(self, instance):
+        _write(
+            lambda: services.remove_delivered_service(
+                membership=self.request.membership,
+                service=instance,
+                version=None,
+                request=self.request,
+            )
+        )
 
     serializer_class = DeliveredServiceSerializer
 

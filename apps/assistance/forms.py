@@ -99,8 +99,40 @@ class PlannedServiceForm(_ProviderMixin):
             self.fields["responsible"].queryset = _workers(organization)
 
 
+def _version():
+    """The version of the row the form was opened on: a later save by someone else is
+    then refused instead of overwritten."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
+class PlannedServiceEditForm(PlannedServiceForm):
+    version = _version()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "planned-edit-%s")
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def initial_from(service) -> dict:
+        return {
+            "service_type": service.service_type,
+            "provider_name": service.provider_name,
+            "provider_organization": service.provider_organization_id,
+            "planned_from": service.planned_from,
+            "planned_to": service.planned_to,
+            "responsible": service.responsible_id,
+            "status": service.status,
+            "version": service.version,
+        }
+
+
 class PlannedStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=PlannedServiceStatus.choices)
+    version = _version()
+
+
+class RemoveForm(forms.Form):
+    version = _version()
 
 
 class DeliveredServiceForm(_ProviderMixin):
@@ -148,8 +180,31 @@ class DeliveredServiceForm(_ProviderMixin):
                 self.add_error("amount", _("Economic support needs an amount and a currency."))
         return data
 
-    def service_data(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if k != "confirm_over_limit"}
+
+class DeliveredServiceEditForm(DeliveredServiceForm):
+    version = _version()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "delivered-edit-%s")
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def initial_from(service) -> dict:
+        fields = (
+            "service_type",
+            "delivered_on",
+            "provider_name",
+            "quantity",
+            "unit",
+            "amount",
+            "currency",
+            "duration_days",
+            "outcome",
+            "version",
+        )
+        initial = {name: getattr(service, name) for name in fields}
+        initial["provider_organization"] = service.provider_organization_id
+        return initial
 
 
 class CheckInForm(forms.Form):

@@ -49,6 +49,9 @@ class NeedStatus(models.TextChoices):
 
 
 class ServiceType(models.TextChoices):
+    """The one service taxonomy: plans, services delivered, the service directory,
+    referrals and national statistics all use these codes."""
+
     RELEASE = "release", _("release from the situation of exploitation")
     TRAVEL_DOCUMENTS = "travel_documents", _("travel documents")
     TRANSPORT_HOME = "transport_home", _("transport home")
@@ -157,6 +160,8 @@ class PlannedService(models.Model):
         default=PlannedServiceStatus.PLANNED,
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Raised on every change, so that a stale edit form is refused instead of overwriting.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("planned service")
@@ -198,6 +203,7 @@ class DeliveredService(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("service delivered")

@@ -114,6 +114,44 @@ def my_check_ins(membership, *, within_days: int | None = None, limit: int = 100
     return qs.select_related("case", "case__person").order_by("due_on", "id")[:limit]
 
 
+def _open_stays(shelter_ids, today):
+    """The stays that hold a bed today: the one rule of occupancy."""
+    return ShelterStay.objects.filter(
+        shelter_id__in=shelter_ids, discharged_on__isnull=True, admitted_on__lte=today
+    )
+
+
+def shelter_beds(shelter_ids) -> dict[int, dict]:
+    """{shelter id: {"capacity", "in_use", "free"}} for the given shelters, in two queries
+    whatever their number; "capacity" and "free" are None while no capacity is set.
+    Not scoped: counts only, no person (the directory shows them to every member)."""
+    ids = list(shelter_ids)
+    if not ids:
+        return {}
+    today = timezone.localdate()
+    capacity = dict(
+        ShelterCapacity.objects.filter(organization_id__in=ids).values_list(
+            "organization_id", "beds"
+        )
+    )
+    in_use = dict(
+        _open_stays(ids, today)
+        .values("shelter_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("shelter_id", "n")
+    )
+    out = {}
+    for pk in ids:
+        beds, used = capacity.get(pk), in_use.get(pk, 0)
+        out[pk] = {
+            "capacity": beds,
+            "in_use": used,
+            "free": None if beds is None else max(beds - used, 0),
+        }
+    return out
+
+
 def shelter_occupancy(membership) -> dict | None:
     """Beds in use today against capacity, for a member of a shelter; None otherwise.
     Residents of the shelter's own cases are listed by case reference and person code
@@ -122,11 +160,7 @@ def shelter_occupancy(membership) -> dict | None:
         return None
     today = timezone.localdate()
     stays = list(
-        ShelterStay.objects.filter(
-            shelter_id=membership.organization_id,
-            discharged_on__isnull=True,
-            admitted_on__lte=today,
-        )
+        _open_stays([membership.organization_id], today)
         .order_by("admitted_on", "id")
         .values(
             "pk",
@@ -158,12 +192,11 @@ def shelter_occupancy(membership) -> dict | None:
                 referred.discard(s["pk"])
     else:
         referrals = {}
-    capacity = ShelterCapacity.objects.filter(organization_id=membership.organization_id).first()
-    beds = capacity.beds if capacity else None
+    beds = shelter_beds([membership.organization_id])[membership.organization_id]
     return {
-        "in_use": len(stays),
-        "capacity": beds,
-        "free": None if beds is None else max(beds - len(stays), 0),
+        "in_use": beds["in_use"],
+        "capacity": beds["capacity"],
+        "free": beds["free"],
         # Another organisation's case is counted as a bed in use but never listed:
         # its references belong to that organisation (sharing goes through referrals).
         "residents": [

@@ -32,7 +32,7 @@ from apps.cases.models import CaseStatus
 from apps.core import audit
 from apps.core.models import AuditEntry
 from apps.people.models import Person
-from apps.people.services import require
+from apps.people.services import StaleEdit, require
 
 DEFAULT_CHECK_IN_MONTHS = (1, 3, 6, 12)
 
@@ -137,16 +137,43 @@ def save_service_plan(*, membership, case, goals: str, request=None) -> ServiceP
     return plan
 
 
+PLANNED_FIELDS = (
+    "service_type",
+    "provider_name",
+    "provider_organization",
+    "planned_from",
+    "planned_to",
+    "responsible",
+    "status",
+)
+
+
+def _check_planned(membership, data: dict) -> None:
+    _check_member_of_org(membership, data.get("responsible"))
+    if data.get("service_type") not in ServiceType.values:
+        raise ValidationError(_("Choose a service."))
+    if data.get("status") and data["status"] not in PlannedServiceStatus.values:
+        raise ValidationError(_("Unknown status."))
+    start, end = data.get("planned_from"), data.get("planned_to")
+    if start and end and end < start:
+        raise ValidationError(_("The end cannot be before the beginning."))
+
+
+def _locked(model, row, version):
+    """The row, locked for this transaction; StaleEdit if it changed since `version` was
+    read (None skips the check, for callers that send no version)."""
+    current = model.objects.select_for_update().filter(pk=row.pk).first()
+    if current is None or (version is not None and current.version != version):
+        raise StaleEdit()
+    return current
+
+
 def add_planned_service(*, membership, case, data: dict, request=None) -> PlannedService:
     """Add a service to the case's plan (the plan is created if there is none yet)."""
     require(membership, Permission.EDIT_CASES)
     _check_case(membership, case)
-    _check_member_of_org(membership, data.get("responsible"))
-    if data.get("service_type") not in ServiceType.values:
-        raise ValidationError(_("Choose a service."))
+    _check_planned(membership, data)
     start, end = data.get("planned_from"), data.get("planned_to")
-    if start and end and end < start:
-        raise ValidationError(_("The end cannot be before the beginning."))
     with transaction.atomic():
         plan, created = ServicePlan.objects.get_or_create(
             case=case, defaults={"created_by": membership.user}
@@ -167,17 +194,68 @@ def add_planned_service(*, membership, case, data: dict, request=None) -> Planne
     return service
 
 
+def change_planned_service(
+    *, membership, service: PlannedService, data: dict, version: int | None, request=None
+) -> PlannedService:
+    """Change a planned service. Raises StaleEdit if someone saved it after `version`."""
+    require(membership, Permission.EDIT_CASES)
+    _check_case(membership, service.plan.case)
+    _check_planned(membership, data)
+    with transaction.atomic():
+        service = _locked(PlannedService, service, version)
+        changed = []
+        for name in PLANNED_FIELDS:
+            value = data.get(name)
+            if name in ("provider_name",):
+                value = value or ""
+            if name == "status":
+                value = value or service.status
+            if getattr(service, name) != value:
+                setattr(service, name, value)
+                changed.append(name)
+        service.version += 1
+        service.save()
+        audit.by_member(
+            AuditEntry.Action.CHANGE,
+            membership,
+            service,
+            request,
+            {"case": service.plan.case_id, "fields": changed},
+        )
+    return service
+
+
+def remove_planned_service(
+    *, membership, service: PlannedService, version: int | None, request=None
+) -> None:
+    """Take a service off the plan. Raises StaleEdit if someone saved it after `version`."""
+    require(membership, Permission.EDIT_CASES)
+    _check_case(membership, service.plan.case)
+    with transaction.atomic():
+        service = _locked(PlannedService, service, version)
+        audit.by_member(
+            AuditEntry.Action.DELETE,
+            membership,
+            service,
+            request,
+            {"case": service.plan.case_id, "service_type": service.service_type},
+        )
+        service.delete()
+
+
 def change_planned_service_status(
-    *, membership, service: PlannedService, status: str, request=None
+    *, membership, service: PlannedService, status: str, version: int | None = None, request=None
 ) -> PlannedService:
     require(membership, Permission.EDIT_CASES)
     _check_case(membership, service.plan.case)
     if status not in PlannedServiceStatus.values:
         raise ValidationError(_("Unknown status."))
     with transaction.atomic():
+        service = _locked(PlannedService, service, version)
         previous = service.status
         service.status = status
-        service.save(update_fields=["status"])
+        service.version += 1
+        service.save(update_fields=["status", "version"])
         audit.by_member(
             AuditEntry.Action.CHANGE,
             membership,
@@ -191,21 +269,28 @@ def change_planned_service_status(
 # Services delivered and the economic support limit -----------------------------------
 
 
-def economic_support_used(*, case, currency: str, period_days: int, on_date) -> Decimal:
-    """Economic support to the case's person in one currency, in the period ending on_date."""
+def economic_support_used(
+    *, case, currency: str, period_days: int, on_date, exclude_pk=None
+) -> Decimal:
+    """Economic support to the case's person in one currency, in the period ending on_date
+    (without the payment `exclude_pk`, which is being changed)."""
     since = on_date - datetime.timedelta(days=period_days - 1)
-    total = DeliveredService.objects.filter(
-        case__person_id=case.person_id,
-        case__organization_id=case.organization_id,
-        service_type=ServiceType.ECONOMIC_SUPPORT,
-        currency=currency,
-        delivered_on__gte=since,
-        delivered_on__lte=on_date,
-    ).aggregate(total=Sum("amount"))["total"]
+    total = (
+        DeliveredService.objects.exclude(pk=exclude_pk)
+        .filter(
+            case__person_id=case.person_id,
+            case__organization_id=case.organization_id,
+            service_type=ServiceType.ECONOMIC_SUPPORT,
+            currency=currency,
+            delivered_on__gte=since,
+            delivered_on__lte=on_date,
+        )
+        .aggregate(total=Sum("amount"))["total"]
+    )
     return total or Decimal("0")
 
 
-def check_economic_limit(*, case, currency: str, amount, on_date) -> None:
+def check_economic_limit(*, case, currency: str, amount, on_date, exclude_pk=None) -> None:
     """Raise OverLimit if this payment would take the person over the organisation's limit."""
     limit = EconomicSupportLimit.objects.filter(
         organization_id=case.organization_id, currency=currency
@@ -214,10 +299,67 @@ def check_economic_limit(*, case, currency: str, amount, on_date) -> None:
         return
     amount = Decimal(amount)
     used = economic_support_used(
-        case=case, currency=currency, period_days=limit.period_days, on_date=on_date
+        case=case,
+        currency=currency,
+        period_days=limit.period_days,
+        on_date=on_date,
+        exclude_pk=exclude_pk,
     )
     if used + amount > limit.amount:
         raise OverLimit(limit=limit, used=used, amount=amount)
+
+
+DELIVERED_FIELDS = (
+    "service_type",
+    "delivered_on",
+    "provider_name",
+    "provider_organization",
+    "quantity",
+    "unit",
+    "amount",
+    "currency",
+    "duration_days",
+    "outcome",
+)
+_BLANK_TEXT = ("provider_name", "unit", "currency", "outcome")
+
+
+def _check_delivered(data: dict) -> dict:
+    """The validated values of a service delivered (all of DELIVERED_FIELDS)."""
+    service_type = data.get("service_type")
+    if service_type not in ServiceType.values:
+        raise ValidationError(_("Choose a service."))
+    values = {name: data.get(name) for name in DELIVERED_FIELDS}
+    for name in _BLANK_TEXT:
+        values[name] = values[name] or ""
+    values["delivered_on"] = values["delivered_on"] or timezone.localdate()
+    if values["amount"] is not None and not values["currency"]:
+        raise ValidationError(_("Give the currency of the amount."))
+    if service_type == ServiceType.ECONOMIC_SUPPORT and values["amount"] is None:
+        raise ValidationError(_("Economic support needs an amount and a currency."))
+    return values
+
+
+def _within_limit(case, values, confirm_over_limit, exclude_pk=None) -> bool:
+    """True if the payment goes over the limit and that was confirmed; OverLimit if not
+    confirmed. Call inside the transaction."""
+    if values["service_type"] != ServiceType.ECONOMIC_SUPPORT:
+        return False
+    # Serialise payments to one person so that two at once cannot both pass.
+    Person.objects.select_for_update().filter(pk=case.person_id).first()
+    try:
+        check_economic_limit(
+            case=case,
+            currency=values["currency"],
+            amount=values["amount"],
+            on_date=values["delivered_on"],
+            exclude_pk=exclude_pk,
+        )
+    except OverLimit:
+        if not confirm_over_limit:
+            raise
+        return True
+    return False
 
 
 def record_delivered_service(
@@ -226,48 +368,67 @@ def record_delivered_service(
     """Record a service given; economic support over the limit needs confirm_over_limit."""
     require(membership, Permission.EDIT_CASES)
     _check_case(membership, case)
-    service_type = data.get("service_type")
-    if service_type not in ServiceType.values:
-        raise ValidationError(_("Choose a service."))
-    delivered_on = data.get("delivered_on") or timezone.localdate()
-    amount, currency = data.get("amount"), data.get("currency") or ""
-    if amount is not None and not currency:
-        raise ValidationError(_("Give the currency of the amount."))
-    if service_type == ServiceType.ECONOMIC_SUPPORT and amount is None:
-        raise ValidationError(_("Economic support needs an amount and a currency."))
-    over = False
+    values = _check_delivered(data)
     with transaction.atomic():
-        if service_type == ServiceType.ECONOMIC_SUPPORT:
-            # Serialise payments to one person so that two at once cannot both pass.
-            Person.objects.select_for_update().filter(pk=case.person_id).first()
-            try:
-                check_economic_limit(
-                    case=case, currency=currency, amount=amount, on_date=delivered_on
-                )
-            except OverLimit:
-                if not confirm_over_limit:
-                    raise
-                over = True
+        over = _within_limit(case, values, confirm_over_limit)
         service = DeliveredService.objects.create(
-            case=case,
-            service_type=service_type,
-            delivered_on=delivered_on,
-            provider_name=data.get("provider_name") or "",
-            provider_organization=data.get("provider_organization"),
-            quantity=data.get("quantity"),
-            unit=data.get("unit") or "",
-            amount=amount,
-            currency=currency,
-            duration_days=data.get("duration_days"),
-            outcome=data.get("outcome") or "",
-            over_limit=over,
-            recorded_by=membership.user,
+            case=case, **values, over_limit=over, recorded_by=membership.user
         )
-        detail = {"case": case.pk, "service_type": service_type}
+        detail = {"case": case.pk, "service_type": values["service_type"]}
         if over:
             detail["over_limit"] = True
         audit.by_member(AuditEntry.Action.CREATE, membership, service, request, detail)
     return service
+
+
+def change_delivered_service(
+    *,
+    membership,
+    service: DeliveredService,
+    data: dict,
+    version: int | None,
+    confirm_over_limit: bool = False,
+    request=None,
+) -> DeliveredService:
+    """Correct a service delivered; the economic support limit is checked again without
+    the old amount. Raises StaleEdit if someone saved it after `version`."""
+    require(membership, Permission.EDIT_CASES)
+    case = service.case
+    _check_case(membership, case)
+    values = _check_delivered(data)
+    with transaction.atomic():
+        service = _locked(DeliveredService, service, version)
+        over = _within_limit(case, values, confirm_over_limit, exclude_pk=service.pk)
+        changed = [n for n, v in values.items() if getattr(service, n) != v]
+        for name, value in values.items():
+            setattr(service, name, value)
+        service.over_limit = over
+        service.version += 1
+        service.save()
+        detail = {"case": case.pk, "fields": changed}
+        if over:
+            detail["over_limit"] = True
+        audit.by_member(AuditEntry.Action.CHANGE, membership, service, request, detail)
+    return service
+
+
+def remove_delivered_service(
+    *, membership, service: DeliveredService, version: int | None, request=None
+) -> None:
+    """Remove a service recorded by mistake. Raises StaleEdit if someone saved it after
+    `version`."""
+    require(membership, Permission.EDIT_CASES)
+    _check_case(membership, service.case)
+    with transaction.atomic():
+        service = _locked(DeliveredService, service, version)
+        audit.by_member(
+            AuditEntry.Action.DELETE,
+            membership,
+            service,
+            request,
+            {"case": service.case_id, "service_type": service.service_type},
+        )
+        service.delete()
 
 
 def set_economic_limit(

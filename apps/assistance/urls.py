@@ -12,7 +12,27 @@ urlpatterns = [
         views.planned_status,
         name="assistance_planned_status",
     ),
+    path(
+        "case/<int:case_id>/planned/<int:service_id>/edit/",
+        views.planned_edit,
+        name="assistance_planned_edit",
+    ),
+    path(
+        "case/<int:case_id>/planned/<int:service_id>/remove/",
+        views.planned_remove,
+        name="assistance_planned_remove",
+    ),
     path("case/<int:case_id>/delivered/", views.delivered_add, name="assistance_delivered_add"),
+    path(
+        "case/<int:case_id>/delivered/<int:service_id>/edit/",
+        views.delivered_edit,
+        name="assistance_delivered_edit",
+    ),
+    path(
+        "case/<int:case_id>/delivered/<int:service_id>/remove/",
+        views.delivered_remove,
+        name="assistance_delivered_remove",
+    ),
     path(
         "case/<int:case_id>/check-ins/schedule/",
         views.check_ins_schedule,

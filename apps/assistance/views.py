@@ -1,9 +1,11 @@
 import datetime
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -14,13 +16,16 @@ from apps.accounts.roles import Permission
 from apps.assistance import selectors, services
 from apps.assistance.forms import (
     CheckInForm,
+    DeliveredServiceEditForm,
     DeliveredServiceForm,
     DischargeForm,
     EconomicLimitForm,
     NeedsForm,
     PlanForm,
+    PlannedServiceEditForm,
     PlannedServiceForm,
     PlannedStatusForm,
+    RemoveForm,
     ShelterCapacityForm,
     ShelterStayForm,
 )
@@ -28,14 +33,14 @@ from apps.assistance.models import Stage
 from apps.cases.models import Case, CaseStatus
 from apps.cases.selectors import case_for
 from apps.cases.services import record_case_view
+from apps.core.form_actions import submit
 from apps.people.models import Person
 
 
-def _errors_to(form, exc: ValidationError) -> None:
-    form.add_error(None, exc)
-
-
 def _render_case(request, m, case, status=200, **forms):
+    """The case's assistance page; `forms` replaces the blank form of an action with the
+    bound one that failed (by its context name, or per row: check_in_<pk>, stay_<pk>,
+    planned_status_<pk>)."""
     data = selectors.assistance_of_case(m, case)
     today = timezone.localdate()
     needs_forms = []
@@ -48,10 +53,20 @@ def _render_case(request, m, case, status=200, **forms):
         )
         needs_forms.append({"stage": stage, "label": label, "assessment": assessment, "form": form})
     plan = data["plan"]
+    for s in data["planned_services"]:
+        s.status_form = forms.get(f"planned_status_{s.pk}") or PlannedStatusForm(
+            initial={"status": s.status, "version": s.version},
+            auto_id=f"planned-status-{s.pk}-%s",
+        )
     for c in data["check_ins"]:  # one form per row, with ids of its own
-        c.form = CheckInForm(initial={"done_on": today}, auto_id=f"check-in-{c.pk}-%s")
+        c.form = forms.get(f"check_in_{c.pk}") or CheckInForm(
+            initial={"done_on": today}, auto_id=f"check-in-{c.pk}-%s"
+        )
     for st in data["stays"]:
-        st.form = DischargeForm(initial={"discharged_on": today}, auto_id=f"stay-{st.pk}-%s")
+        st.form = forms.get(f"stay_{st.pk}") or DischargeForm(
+            initial={"discharged_on": today}, auto_id=f"stay-{st.pk}-%s"
+        )
+    delivered_form = forms.get("delivered_form")
     context = {
         "case": case,
         **data,
@@ -60,10 +75,8 @@ def _render_case(request, m, case, status=200, **forms):
         or PlanForm(initial={"goals": plan.goals} if plan else None),
         "planned_form": forms.get("planned_form")
         or PlannedServiceForm(organization=m.organization),
-        "planned_status_form": PlannedStatusForm(),
-        "delivered_form": forms.get("delivered_form")
-        or DeliveredServiceForm(initial={"delivered_on": today}),
-        "over_limit": forms.get("over_limit", False),
+        "delivered_form": delivered_form or DeliveredServiceForm(initial={"delivered_on": today}),
+        "over_limit": bool(delivered_form and "confirm_over_limit" in delivered_form.errors),
         "stay_form": forms.get("stay_form") or ShelterStayForm(initial={"admitted_on": today}),
         "can_schedule": case.status == CaseStatus.CLOSED,
         "error_form": forms.get("error_form"),
@@ -71,8 +84,26 @@ def _render_case(request, m, case, status=200, **forms):
     return render(request, "assistance/case.html", context, status=status)
 
 
+def _case_action(request, m, case, form, save, success, form_name):
+    """Run the action through the one shared form mechanism; on error the case page comes
+    back with `form` in place of its blank form."""
+    return submit(
+        request,
+        form,
+        save,
+        success=success,
+        done=reverse("assistance_case", args=[case.pk]),
+        page=lambda f: _render_case(request, m, case, 400, **{form_name: f}),
+    )
+
+
 def _back(case):
     return redirect("assistance_case", case_id=case.pk)
+
+
+def _editing(request, case_id):
+    m = member_with(request, Permission.EDIT_CASES)
+    return m, case_for(m, case_id)
 
 
 @login_required
@@ -86,113 +117,264 @@ def case_assistance(request, case_id):
 @login_required
 @require_POST
 def needs_save(request, case_id, stage):
-    m = member_with(request, Permission.EDIT_CASES)
-    case = case_for(m, case_id)
+    m, case = _editing(request, case_id)
     if stage not in Stage.values:
         return _back(case)
     form = NeedsForm(request.POST, stage=stage, prefix=stage)
-    if form.is_valid():
-        try:
-            services.save_needs_assessment(
-                membership=m,
-                case=case,
-                stage=stage,
-                needs=form.needs(),
-                assessed_on=form.cleaned_data["assessed_on"],
-                note=form.cleaned_data["note"],
-                request=request,
-            )
-        except ValidationError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, _("Needs assessment saved."))
-            return _back(case)
-    return _render_case(request, m, case, 400, **{f"needs_{stage}": form})
+    return _case_action(
+        request,
+        m,
+        case,
+        form,
+        lambda d: services.save_needs_assessment(
+            membership=m,
+            case=case,
+            stage=stage,
+            needs=form.needs(),
+            assessed_on=d["assessed_on"],
+            note=d["note"],
+            request=request,
+        ),
+        _("Needs assessment saved."),
+        f"needs_{stage}",
+    )
 
 
 @login_required
 @require_POST
 def plan_save(request, case_id):
-    m = member_with(request, Permission.EDIT_CASES)
-    case = case_for(m, case_id)
-    form = PlanForm(request.POST)
-    if form.is_valid():
-        services.save_service_plan(
-            membership=m, case=case, goals=form.cleaned_data["goals"], request=request
-        )
-        messages.success(request, _("Service plan saved."))
-        return _back(case)
-    return _render_case(request, m, case, 400, plan_form=form)
+    m, case = _editing(request, case_id)
+    return _case_action(
+        request,
+        m,
+        case,
+        PlanForm(request.POST),
+        lambda d: services.save_service_plan(
+            membership=m, case=case, goals=d["goals"], request=request
+        ),
+        _("Service plan saved."),
+        "plan_form",
+    )
 
 
 @login_required
 @require_POST
 def planned_add(request, case_id):
-    m = member_with(request, Permission.EDIT_CASES)
-    case = case_for(m, case_id)
-    form = PlannedServiceForm(request.POST, organization=m.organization)
-    if form.is_valid():
-        try:
-            services.add_planned_service(
-                membership=m, case=case, data=form.cleaned_data, request=request
-            )
-        except ValidationError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, _("Service added to the plan."))
-            return _back(case)
-    return _render_case(request, m, case, 400, planned_form=form)
+    m, case = _editing(request, case_id)
+    return _case_action(
+        request,
+        m,
+        case,
+        PlannedServiceForm(request.POST, organization=m.organization),
+        lambda d: services.add_planned_service(membership=m, case=case, data=d, request=request),
+        _("Service added to the plan."),
+        "planned_form",
+    )
+
+
+def _planned(m, case, service_id):
+    return selectors.one_of(
+        selectors.planned_services_visible_to(m).filter(plan__case=case), service_id
+    )
+
+
+def _delivered(m, case, service_id):
+    return selectors.one_of(
+        selectors.delivered_services_visible_to(m).filter(case=case), service_id
+    )
 
 
 @login_required
 @require_POST
 def planned_status(request, case_id, service_id):
-    m = member_with(request, Permission.EDIT_CASES)
-    case = case_for(m, case_id)
-    service = selectors.one_of(
-        selectors.planned_services_visible_to(m).filter(plan__case=case), service_id
+    m, case = _editing(request, case_id)
+    service = _planned(m, case, service_id)
+    return _case_action(
+        request,
+        m,
+        case,
+        PlannedStatusForm(request.POST, auto_id=f"planned-status-{service.pk}-%s"),
+        lambda d: services.change_planned_service_status(
+            membership=m,
+            service=service,
+            status=d["status"],
+            version=d["version"],
+            request=request,
+        ),
+        _("Status changed."),
+        f"planned_status_{service.pk}",
     )
-    form = PlannedStatusForm(request.POST)
-    if form.is_valid():
-        services.change_planned_service_status(
-            membership=m, service=service, status=form.cleaned_data["status"], request=request
+
+
+def _edit_page(request, case, service, form, *, title, action, remove, status=200):
+    """The edit page of one planned or delivered service, with its remove button."""
+    return render(
+        request,
+        "assistance/service_edit.html",
+        {
+            "case": case,
+            "form": form,
+            "title": title,
+            "action": action,
+            "remove_action": remove[0],
+            "remove_label": remove[1],
+            "version": service.version,
+        },
+        status=status,
+    )
+
+
+@login_required
+def planned_edit(request, case_id, service_id):
+    """Change a planned service on a page of its own (GET shows the form)."""
+    m, case = _editing(request, case_id)
+    service = _planned(m, case, service_id)
+    page = partial(
+        _edit_page,
+        request,
+        case,
+        service,
+        title=_("Change a planned service"),
+        action=reverse("assistance_planned_edit", args=[case.pk, service.pk]),
+        remove=(
+            reverse("assistance_planned_remove", args=[case.pk, service.pk]),
+            _("Take it off the plan"),
+        ),
+    )
+    if request.method != "POST":
+        return page(
+            PlannedServiceEditForm(
+                organization=m.organization, initial=PlannedServiceEditForm.initial_from(service)
+            )
         )
-        messages.success(request, _("Status changed."))
-    return _back(case)
+    return submit(
+        request,
+        PlannedServiceEditForm(request.POST, organization=m.organization),
+        lambda d: services.change_planned_service(
+            membership=m, service=service, data=d, version=d["version"], request=request
+        ),
+        success=_("Planned service changed."),
+        done=reverse("assistance_case", args=[case.pk]),
+        page=lambda f: page(f, status=400),
+    )
+
+
+@login_required
+@require_POST
+def planned_remove(request, case_id, service_id):
+    m, case = _editing(request, case_id)
+    service = _planned(m, case, service_id)
+    return _case_action(
+        request,
+        m,
+        case,
+        RemoveForm(request.POST),
+        lambda d: services.remove_planned_service(
+            membership=m, service=service, version=d["version"], request=request
+        ),
+        _("Service taken off the plan."),
+        "error_form",
+    )
+
+
+def _save_delivered(m, case, request, service=None):
+    """The save step of the delivered-service forms: over the limit is an error of the
+    confirmation box, so the page shows the warning beside it."""
+
+    def save(d):
+        data = {k: v for k, v in d.items() if k not in ("confirm_over_limit", "version")}
+        try:
+            if service is None:
+                services.record_delivered_service(
+                    membership=m,
+                    case=case,
+                    data=data,
+                    confirm_over_limit=d["confirm_over_limit"],
+                    request=request,
+                )
+            else:
+                services.change_delivered_service(
+                    membership=m,
+                    service=service,
+                    data=data,
+                    version=d["version"],
+                    confirm_over_limit=d["confirm_over_limit"],
+                    request=request,
+                )
+        except services.OverLimit as exc:
+            raise ValidationError({"confirm_over_limit": exc.messages})
+
+    return save
 
 
 @login_required
 @require_POST
 def delivered_add(request, case_id):
-    m = member_with(request, Permission.EDIT_CASES)
-    case = case_for(m, case_id)
-    form = DeliveredServiceForm(request.POST)
-    over_limit = False
-    if form.is_valid():
-        try:
-            services.record_delivered_service(
-                membership=m,
-                case=case,
-                data=form.service_data(),
-                confirm_over_limit=form.cleaned_data["confirm_over_limit"],
-                request=request,
-            )
-        except services.OverLimit as exc:
-            over_limit = True
-            form.add_error("confirm_over_limit", exc)
-        except ValidationError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, _("Service recorded."))
-            return _back(case)
-    return _render_case(request, m, case, 400, delivered_form=form, over_limit=over_limit)
+    m, case = _editing(request, case_id)
+    return _case_action(
+        request,
+        m,
+        case,
+        DeliveredServiceForm(request.POST),
+        _save_delivered(m, case, request),
+        _("Service recorded."),
+        "delivered_form",
+    )
+
+
+@login_required
+def delivered_edit(request, case_id, service_id):
+    """Correct a service delivered on a page of its own (GET shows the form)."""
+    m, case = _editing(request, case_id)
+    service = _delivered(m, case, service_id)
+    page = partial(
+        _edit_page,
+        request,
+        case,
+        service,
+        title=_("Correct a service delivered"),
+        action=reverse("assistance_delivered_edit", args=[case.pk, service.pk]),
+        remove=(
+            reverse("assistance_delivered_remove", args=[case.pk, service.pk]),
+            _("Remove this service delivered"),
+        ),
+    )
+    if request.method != "POST":
+        return page(
+            DeliveredServiceEditForm(initial=DeliveredServiceEditForm.initial_from(service))
+        )
+    return submit(
+        request,
+        DeliveredServiceEditForm(request.POST),
+        _save_delivered(m, case, request, service),
+        success=_("Service delivered changed."),
+        done=reverse("assistance_case", args=[case.pk]),
+        page=lambda f: page(f, status=400),
+    )
+
+
+@login_required
+@require_POST
+def delivered_remove(request, case_id, service_id):
+    m, case = _editing(request, case_id)
+    service = _delivered(m, case, service_id)
+    return _case_action(
+        request,
+        m,
+        case,
+        RemoveForm(request.POST),
+        lambda d: services.remove_delivered_service(
+            membership=m, service=service, version=d["version"], request=request
+        ),
+        _("Service delivered removed."),
+        "error_form",
+    )
 
 
 @login_required
 @require_POST
 def check_ins_schedule(request, case_id):
-    m = member_with(request, Permission.EDIT_CASES)
-    case = case_for(m, case_id)
+    m, case = _editing(request, case_id)
     try:
         created = services.schedule_check_ins(membership=m, case=case, request=request)
     except ValidationError as exc:
@@ -209,62 +391,57 @@ def check_ins_schedule(request, case_id):
 @login_required
 @require_POST
 def check_in_record(request, case_id, check_in_id):
-    m = member_with(request, Permission.EDIT_CASES)
-    case = case_for(m, case_id)
+    m, case = _editing(request, case_id)
     check_in = selectors.one_of(selectors.check_ins_visible_to(m).filter(case=case), check_in_id)
-    form = CheckInForm(request.POST)
-    if form.is_valid():
-        services.record_check_in(
+    return _case_action(
+        request,
+        m,
+        case,
+        CheckInForm(request.POST, auto_id=f"check-in-{check_in.pk}-%s"),
+        lambda d: services.record_check_in(
             membership=m,
             check_in=check_in,
-            outcome=form.cleaned_data["outcome"],
-            done_on=form.cleaned_data["done_on"],
-            note=form.cleaned_data["note"],
+            outcome=d["outcome"],
+            done_on=d["done_on"],
+            note=d["note"],
             request=request,
-        )
-        messages.success(request, _("Check-in recorded."))
-        return _back(case)
-    return _render_case(request, m, case, 400, error_form=form)
+        ),
+        _("Check-in recorded."),
+        f"check_in_{check_in.pk}",
+    )
 
 
 @login_required
 @require_POST
 def stay_add(request, case_id):
-    m = member_with(request, Permission.EDIT_CASES)
-    case = case_for(m, case_id)
-    form = ShelterStayForm(request.POST)
-    if form.is_valid():
-        try:
-            services.admit_to_shelter(membership=m, case=case, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, _("Admission recorded."))
-            return _back(case)
-    return _render_case(request, m, case, 400, stay_form=form)
+    m, case = _editing(request, case_id)
+    return _case_action(
+        request,
+        m,
+        case,
+        ShelterStayForm(request.POST),
+        lambda d: services.admit_to_shelter(membership=m, case=case, request=request, **d),
+        _("Admission recorded."),
+        "stay_form",
+    )
 
 
 @login_required
 @require_POST
 def stay_discharge(request, case_id, stay_id):
-    m = member_with(request, Permission.EDIT_CASES)
-    case = case_for(m, case_id)
+    m, case = _editing(request, case_id)
     stay = selectors.one_of(selectors.shelter_stays_visible_to(m).filter(case=case), stay_id)
-    form = DischargeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.discharge_from_shelter(
-                membership=m,
-                stay=stay,
-                discharged_on=form.cleaned_data["discharged_on"],
-                request=request,
-            )
-        except ValidationError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, _("Discharge recorded."))
-            return _back(case)
-    return _render_case(request, m, case, 400, error_form=form)
+    return _case_action(
+        request,
+        m,
+        case,
+        DischargeForm(request.POST, auto_id=f"stay-{stay.pk}-%s"),
+        lambda d: services.discharge_from_shelter(
+            membership=m, stay=stay, discharged_on=d["discharged_on"], request=request
+        ),
+        _("Discharge recorded."),
+        f"stay_{stay.pk}",
+    )
 
 
 @login_required

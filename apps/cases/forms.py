@@ -40,6 +40,15 @@ class CaseForm(forms.Form):
         required=False,
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
+    identified_on = forms.DateField(
+        label=_("Identified as a victim on"),
+        required=False,
+        help_text=_(
+            "The date the competent authority formally identified the person as a victim. "
+            "Leave empty while the person is a presumed victim."
+        ),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, organization=None, **kwargs):
@@ -87,6 +96,7 @@ class CaseForm(forms.Form):
             "means_of_control": case.means_of_control,
             "exploitation_began_on": case.exploitation_began_on,
             "exploitation_ended_on": case.exploitation_ended_on,
+            "identified_on": case.identified_on,
             "version": case.version,
         }
 

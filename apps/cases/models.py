@@ -59,6 +59,14 @@ class Case(models.Model):
     exploitation_began_on = models.DateField(_("exploitation began on"), null=True, blank=True)
     exploitation_ended_on = models.DateField(_("exploitation ended on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # Set when the competent authority formally identified the person as a victim;
+    # without it a trafficking case counts as a presumed victim in statistics.
+    identified_on = models.DateField(
+        _("identified as a victim on"),
+        null=True,
+        blank=True,
+        help_text=_("The date the competent authority formally identified the person as a victim."),
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

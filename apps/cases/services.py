@@ -37,6 +37,7 @@ CASE_FIELDS = (
     "opened_on",
     "exploitation_began_on",
     "exploitation_ended_on",
+    "identified_on",
 )
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 

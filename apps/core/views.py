@@ -12,21 +12,25 @@ from apps.assistance.selectors import my_check_ins
 from apps.cases.selectors import my_open_cases, my_open_tasks
 from apps.core.forms import AuditFilterForm
 from apps.core.selectors import audit_entries_visible_to
+from apps.statistics.dashboard import dashboard_figures
 
 
 @login_required
 def dashboard(request):
+    """A member's start page: this year's figures for those who view statistics (the
+    national coordinator sees nothing else), then their own tasks, cases and check-ins."""
     m = request.membership
-    return render(
-        request,
-        "core/dashboard.html",
-        {
-            "tasks": my_open_tasks(m),
-            "cases": my_open_cases(m),
-            # Reintegration check-ins due within two weeks (overdue ones included).
-            "check_ins": my_check_ins(m, within_days=14, limit=20),
-        },
-    )
+    context = {"figures": dashboard_figures(m, request=request)}
+    if m is not None and m.can(Permission.VIEW_CASES):
+        context.update(
+            {
+                "tasks": my_open_tasks(m),
+                "cases": my_open_cases(m),
+                # Reintegration check-ins due within two weeks (overdue ones included).
+                "check_ins": my_check_ins(m, within_days=14, limit=20),
+            }
+        )
+    return render(request, "core/dashboard.html", context)
 
 
 @require_POST

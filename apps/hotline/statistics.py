@@ -183,6 +183,17 @@ def _period_rows(calls, date_from: date, date_to: date, period: str, tz) -> list
     return rows
 
 
+def logged_calls_between(calls, date_from: date, date_to: date):
+    """The logged (non-draft) calls among `calls` started on the days from `date_from` to
+    `date_to`, both included, cut in local time. Shared with the national report."""
+    tz = local_zone()
+    return calls.filter(
+        is_draft=False,
+        started_at__gte=datetime.combine(date_from, time.min, tzinfo=tz),
+        started_at__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=tz),
+    )
+
+
 def hotline_statistics(
     membership, *, date_from: date, date_to: date, period: str = MONTH
 ) -> HotlineStatistics:
@@ -193,14 +204,7 @@ def hotline_statistics(
     if date_from > date_to:
         raise ValueError("date_from is after date_to")
     tz = local_zone()
-    calls = (
-        calls_for_statistics(membership)
-        .filter(
-            started_at__gte=datetime.combine(date_from, time.min, tzinfo=tz),
-            started_at__lt=datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=tz),
-        )
-        .order_by()
-    )
+    calls = logged_calls_between(calls_for_statistics(membership), date_from, date_to).order_by()
     total = calls.count()
 
     # A call with several topics counts once under each. Counted in Python: JSON

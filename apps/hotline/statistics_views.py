@@ -15,9 +15,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from apps.core import audit
+from apps.core import audit, charts
 from apps.core.models import AuditEntry
-from apps.hotline import charts
 from apps.hotline import statistics as selectors
 from apps.hotline.statistics import (
     MONTH,

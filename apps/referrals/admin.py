@@ -14,5 +14,6 @@ class DirectoryEntryAdmin(admin.ModelAdmin):
 
     list_display = ("name", "organization", "org_type", "city", "is_public")
     list_filter = ("is_public", "org_type")
-    search_fields = ("name", "city", "description")
+    search_fields = ("name", "city", "description_en", "description_ru", "description_ky")
     inlines = [DirectoryServiceInline]
+    exclude = ("version",)  # raised by saves in the product, for their stale-edit check

@@ -20,17 +20,17 @@ from rest_framework.response import Response
 from apps.accounts.models import Organization
 from apps.accounts.roles import Permission
 from apps.api.permissions import HasMembership
+from apps.assistance.models import ServiceType
 from apps.cases import services as case_services
 from apps.cases.models import Consent, ConsentScope
 from apps.cases.selectors import case_for
 from apps.people.selectors import person_for
-from apps.people.services import NotAllowed
+from apps.people.services import NotAllowed, StaleEdit
 from apps.referrals import selectors, services
 from apps.referrals.models import (
     DirectoryEntry,
     DirectoryService,
     Referral,
-    ServiceType,
     SharedField,
 )
 
@@ -128,10 +128,17 @@ class DirectoryServiceSerializer(serializers.ModelSerializer):
     service_type = serializers.CharField(
         read_only=True, help_text="Service type code: " + ", ".join(ServiceType.values)
     )
+    beds_free = serializers.SerializerMethodField(
+        help_text="Shelter beds free today (shelter service only): counted from a member "
+        "shelter's stays and capacity; typed for a public entry; null when unknown."
+    )
 
     class Meta:
         model = DirectoryService
         fields = ["service_type", "capacity", "beds_free", "note"]
+
+    def get_beds_free(self, obj) -> int | None:
+        return getattr(obj, "beds_free_shown", None)
 
 
 class DirectoryEntrySerializer(serializers.ModelSerializer):
@@ -139,6 +146,10 @@ class DirectoryEntrySerializer(serializers.ModelSerializer):
     regions = serializers.ListField(child=serializers.CharField())
     target_groups = serializers.ListField(child=serializers.CharField())
     languages = serializers.ListField(child=serializers.CharField())
+    description = serializers.CharField(
+        read_only=True,
+        help_text="The description in the request's language, else in another one filled.",
+    )
 
     class Meta:
         model = DirectoryEntry
@@ -147,6 +158,9 @@ class DirectoryEntrySerializer(serializers.ModelSerializer):
             "organization",
             "name",
             "description",
+            "description_en",
+            "description_ru",
+            "description_ky",
             "org_type",
             "city",
             "regions",
@@ -158,6 +172,33 @@ class DirectoryEntrySerializer(serializers.ModelSerializer):
         ]
 
 
+class DirectoryServiceRowSerializer(serializers.Serializer):
+    service_type = serializers.ChoiceField(
+        ServiceType.choices, help_text="Service type code: " + ", ".join(ServiceType.values)
+    )
+    capacity = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class DirectoryEntryWriteSerializer(serializers.Serializer):
+    """The organisation's own entry. `services` is the whole list offered (rows left out
+    are removed); without it (PATCH) the services stay as they are. `version`, as read,
+    makes a save refused (400) if someone else saved the entry in between."""
+
+    name = serializers.CharField(max_length=200, required=False)
+    description_en = serializers.CharField(required=False, allow_blank=True)
+    description_ru = serializers.CharField(required=False, allow_blank=True)
+    description_ky = serializers.CharField(required=False, allow_blank=True)
+    org_type = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    regions = serializers.ListField(child=serializers.CharField(), required=False)
+    target_groups = serializers.ListField(child=serializers.CharField(), required=False)
+    languages = serializers.ListField(child=serializers.CharField(), required=False)
+    hours = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    services = DirectoryServiceRowSerializer(many=True, required=False)
+    version = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+
+
 @extend_schema_view(
     list=extend_schema(
         parameters=[
@@ -165,10 +206,16 @@ class DirectoryEntrySerializer(serializers.ModelSerializer):
             OpenApiParameter("service", str, enum=ServiceType.values),
             OpenApiParameter("region", str, description="Region code served"),
         ]
-    )
+    ),
+    update=extend_schema(request=DirectoryEntryWriteSerializer, responses=DirectoryEntrySerializer),
+    partial_update=extend_schema(
+        request=DirectoryEntryWriteSerializer, responses=DirectoryEntrySerializer
+    ),
 )
-class DirectoryEntryViewSet(viewsets.ReadOnlyModelViewSet):
-    """The service directory: member organisations' entries and public entries."""
+class DirectoryEntryViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The service directory: member organisations' entries and public entries. An
+    organisation admin changes the own organisation's entry with PUT or PATCH (another
+    organisation's entry or a public one answers 404, other roles 403)."""
 
     serializer_class = DirectoryEntrySerializer
     permission_classes = [HasMembership]
@@ -179,6 +226,49 @@ class DirectoryEntryViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.directory_entries(
             q=p.get("q", ""), service=p.get("service", ""), region=p.get("region", "")
         )
+
+    def list(self, request, *args, **kwargs):
+        qs = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(qs)
+        data = self.get_serializer(
+            selectors.with_beds_free(qs if page is None else page), many=True
+        ).data
+        return Response(data) if page is None else self.get_paginated_response(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        (entry,) = selectors.with_beds_free([self.get_object()])
+        return Response(self.get_serializer(entry).data)
+
+    def update(self, request, *args, **kwargs):
+        m = request.membership
+        if not m.can(Permission.MANAGE_ORGANIZATION):
+            raise PermissionDenied()
+        entry = selectors.directory_entry_to_edit(m, kwargs["pk"])
+        body = DirectoryEntryWriteSerializer(data=request.data, partial=kwargs.get("partial"))
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        current = {name: getattr(entry, name) for name in services.ENTRY_FIELDS}
+        rows = d.get("services")
+        if rows is None:
+            rows = [
+                {"service_type": s.service_type, "capacity": s.capacity, "note": s.note}
+                for s in entry.services.all()
+            ]
+        try:
+            entry = services.save_directory_entry(
+                membership=m,
+                entry=entry,
+                data={**current, **{k: v for k, v in d.items() if k in current}},
+                services=rows,
+                version=d.get("version"),
+                request=request,
+            )
+        except StaleEdit as exc:
+            raise ApiValidationError({"version": [str(exc)]})
+        except (NotAllowed, DjangoValidationError) as exc:
+            raise _api_errors(exc)
+        (entry,) = selectors.with_beds_free([self.get_queryset().get(pk=entry.pk)])
+        return Response(DirectoryEntrySerializer(entry, context={"request": request}).data)
 
 
 # --- referrals --------------------------------------------------------------
@@ -263,9 +353,15 @@ class ReferralSerializer(serializers.ModelSerializer):
     def get_side(self, obj) -> str:
         return self._side(obj)
 
+    @staticmethod
+    def _receiver_may_read(obj) -> bool:
+        # The consent was loaded with the referral in this request (the list's and the
+        # detail's selectors do that), so no query per row.
+        return selectors.receiver_may_read(obj, reload=False)
+
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_shared(self, obj) -> dict:
-        if self._side(obj) == "receiver" and not selectors.receiver_may_read(obj):
+        if self._side(obj) == "receiver" and not self._receiver_may_read(obj):
             return {}
         return selectors.shared_view(obj)
 
@@ -274,7 +370,7 @@ class ReferralSerializer(serializers.ModelSerializer):
         if self._side(obj) == "receiver":
             data["case"] = None
             data["consent"] = None
-            if not selectors.receiver_may_read(obj):
+            if not self._receiver_may_read(obj):
                 for key in ("purpose", "message", "needs", "shared_fields"):
                     data[key] = [] if key == "shared_fields" else ""
             else:

@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Organization
-from apps.referrals.models import DirectoryEntry, ServiceType, SharedField, TargetGroup
+from apps.assistance.models import ServiceType
+from apps.referrals.models import DirectoryEntry, ReferralStatus, SharedField, TargetGroup
 
 
 class DirectorySearchForm(forms.Form):
@@ -11,6 +12,7 @@ class DirectorySearchForm(forms.Form):
         label=_("Service"), required=False, choices=[("", "—"), *ServiceType.choices]
     )
     region = forms.ChoiceField(label=_("Region served"), required=False, choices=[("", "—")])
+    beds_free = forms.BooleanField(label=_("Only shelters with beds free"), required=False)
 
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,8 +72,26 @@ class ReferralForm(forms.Form):
         return data
 
 
+class AcceptForm(forms.Form):
+    """Accepting needs no input; the form carries what the service refuses."""
+
+
 class DeclineForm(forms.Form):
     reason = forms.CharField(label=_("Reason for declining"), widget=forms.Textarea)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            (s, ReferralStatus(s).label)
+            for s in (
+                ReferralStatus.IN_PROGRESS,
+                ReferralStatus.COMPLETED,
+                ReferralStatus.CANCELLED,
+            )
+        ],
+    )
 
 
 class DeliveryForm(forms.Form):
@@ -83,3 +103,84 @@ class DeliveryForm(forms.Form):
 
 
 TARGET_GROUP_LABELS = dict(TargetGroup.choices)
+
+
+class DirectoryEntryForm(forms.Form):
+    """What a member organisation says about itself in the service directory."""
+
+    name = forms.CharField(label=_("Name of the organisation"), max_length=200)
+    org_type = forms.ChoiceField(
+        label=_("Type"), choices=[("", "—"), *Organization.Type.choices], required=False
+    )
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    hours = forms.CharField(label=_("Opening hours"), max_length=200, required=False)
+    description_ky = forms.CharField(
+        label=_("Description in Kyrgyz"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    description_ru = forms.CharField(
+        label=_("Description in Russian"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    description_en = forms.CharField(
+        label=_("Description in English"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    regions = forms.MultipleChoiceField(
+        label=_("Regions served"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    target_groups = forms.MultipleChoiceField(
+        label=_("Target groups"),
+        choices=TargetGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, regions=(), languages=(), **kwargs):
+        kwargs.setdefault("auto_id", "entry-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["regions"].choices = list(regions)
+        self.fields["languages"].choices = list(languages)
+
+    @staticmethod
+    def initial_from(entry) -> dict:
+        names = [n for n in DirectoryEntryForm.base_fields if n != "version"]
+        return {**{n: getattr(entry, n) for n in names}, "version": entry.version}
+
+
+class ServiceRowForm(forms.Form):
+    """One service the organisation offers; an empty row is ignored."""
+
+    service_type = forms.ChoiceField(
+        label=_("Service"), choices=[("", "—"), *ServiceType.choices], required=False
+    )
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=0, required=False)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class BaseServiceRows(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", {}) or {}
+            code = data.get("service_type")
+            if not code or data.get("DELETE"):
+                continue
+            if code in seen:
+                form.add_error("service_type", _("Each service can be listed once."))
+            seen.add(code)
+
+    def rows(self) -> list[dict]:
+        """The services kept: neither empty nor ticked for removal."""
+        return [
+            {k: f.cleaned_data.get(k) for k in ("service_type", "capacity", "note")}
+            for f in self.forms
+            if f.cleaned_data.get("service_type") and not f.cleaned_data.get("DELETE")
+        ]
+
+
+ServiceRows = forms.formset_factory(
+    ServiceRowForm, formset=BaseServiceRows, extra=2, can_delete=True, max_num=30
+)

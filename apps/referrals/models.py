@@ -3,23 +3,11 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from apps.assistance.models import ServiceType  # the one service taxonomy of Koldoo
 from apps.core.fields import EncryptedTextField
-
-
-class ServiceType(models.TextChoices):
-    SHELTER = "shelter", _("Shelter")
-    MEDICAL = "medical", _("Medical care")
-    PSYCHOLOGICAL = "psychological", _("Psychological support")
-    LEGAL = "legal", _("Legal aid")
-    ECONOMIC = "economic", _("Economic support")
-    TRAINING = "training", _("Vocational training")
-    EMPLOYMENT = "employment", _("Employment")
-    FAMILY_MEDIATION = "family_mediation", _("Family mediation")
-    EDUCATION = "education", _("Education")
-    DOCUMENTS = "documents", _("Identity documents")
-    OTHER = "other", _("Other")
 
 
 class TargetGroup(models.TextChoices):
@@ -28,6 +16,10 @@ class TargetGroup(models.TextChoices):
     CHILDREN = "children", _("Children")
     MIGRANTS = "migrants", _("Migrants and returnees")
     FAMILIES = "families", _("Families")
+
+
+# Languages a directory entry is described in, in the order of fallback.
+DESCRIPTION_LANGUAGES = ("en", "ru", "ky")
 
 
 class DirectoryEntry(models.Model):
@@ -42,7 +34,9 @@ class DirectoryEntry(models.Model):
         related_name="directory_entries",
     )
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
+    description_ru = models.TextField(_("description in Russian"), blank=True)
+    description_ky = models.TextField(_("description in Kyrgyz"), blank=True)
     org_type = models.CharField(_("type"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     regions = models.JSONField(_("regions served"), default=list, blank=True)
@@ -51,6 +45,8 @@ class DirectoryEntry(models.Model):
     hours = models.CharField(_("opening hours"), max_length=200, blank=True)
     is_public = models.BooleanField(_("public entry"), default=False)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Raised on every save from the product, so that two admins editing at once are told.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("directory entry")
@@ -60,11 +56,27 @@ class DirectoryEntry(models.Model):
     def __str__(self):
         return self.name
 
+    def description_in(self, language: str) -> str:
+        """The description in `language`, else in any other language it was written in."""
+        order = [language] + [c for c in DESCRIPTION_LANGUAGES if c != language]
+        for code in order:
+            text = getattr(self, f"description_{code}", "")
+            if text:
+                return text
+        return ""
+
+    @property
+    def description(self) -> str:
+        """The description in the reader's language (the active one), with fallback."""
+        return self.description_in((get_language() or "en")[:2])
+
 
 class DirectoryService(models.Model):
     entry = models.ForeignKey(DirectoryEntry, on_delete=models.CASCADE, related_name="services")
     service_type = models.CharField(_("service"), max_length=30, choices=ServiceType.choices)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    # Typed for public entries only; a member shelter's beds free come from its stays
+    # (apps.assistance.selectors.shelter_beds).
     beds_free = models.PositiveIntegerField(_("shelter beds free"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 

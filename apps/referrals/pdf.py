@@ -14,7 +14,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from apps.referrals.models import ServiceType
+from apps.assistance.models import ServiceType
 
 FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 

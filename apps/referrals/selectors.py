@@ -6,7 +6,10 @@ the consented fields only, and `received_referral_for` checks the consent on eve
 from django.db.models import Q
 from django.http import Http404
 
+from apps.accounts.models import Organization
 from apps.accounts.roles import Permission
+from apps.assistance.models import ServiceType
+from apps.assistance.selectors import shelter_beds
 from apps.core.selectors import reference_labels
 from apps.referrals.models import (
     RECEIVER_READABLE,
@@ -32,12 +35,15 @@ CASE_FIELDS = ("case_type", "exploitation", "countries_of_exploitation")
 
 
 def directory_entries(*, q: str = "", service: str = "", region: str = ""):
-    """Directory entries, searchable by text, service type and region served."""
+    """Directory entries, searchable by text, service type and region served. Pass the
+    rows through `with_beds_free` before showing them."""
     qs = DirectoryEntry.objects.prefetch_related("services").select_related("organization")
     if q:
         qs = qs.filter(
             Q(name__icontains=q)
-            | Q(description__icontains=q)
+            | Q(description_en__icontains=q)
+            | Q(description_ru__icontains=q)
+            | Q(description_ky__icontains=q)
             | Q(city__icontains=q)
             | Q(organization__name__icontains=q)
         )
@@ -48,6 +54,58 @@ def directory_entries(*, q: str = "", service: str = "", region: str = ""):
         ids = [pk for pk, regions in qs.values_list("pk", "regions") if region in (regions or [])]
         qs = qs.filter(pk__in=ids)
     return qs.distinct().order_by("name", "id")
+
+
+def is_member_shelter(entry: DirectoryEntry) -> bool:
+    return (
+        entry.organization_id is not None and entry.organization.type == Organization.Type.SHELTER
+    )
+
+
+def with_beds_free(entries) -> list[DirectoryEntry]:
+    """The entries (with services prefetched and organisation selected), each with
+    `beds_free`: a member shelter's free beds from its stays and capacity (the occupancy
+    rule of apps.assistance), a public entry's typed value; None when unknown. Each
+    service row gets `beds_free_shown` (on the shelter row only). Two queries at most."""
+    entries = list(entries)
+    computed = shelter_beds({e.organization_id for e in entries if is_member_shelter(e)})
+    for entry in entries:
+        rows = list(entry.services.all())
+        if is_member_shelter(entry):
+            entry.beds_free = computed[entry.organization_id]["free"]
+        else:
+            entry.beds_free = next(
+                (s.beds_free for s in rows if s.service_type == ServiceType.SHELTER), None
+            )
+        for row in rows:
+            row.beds_free_shown = (
+                entry.beds_free if row.service_type == ServiceType.SHELTER else None
+            )
+    return entries
+
+
+def own_directory_entry(membership) -> DirectoryEntry | None:
+    """The directory entry of the member's organisation, or None if it has none yet."""
+    if membership is None:
+        return None
+    return (
+        DirectoryEntry.objects.filter(organization_id=membership.organization_id)
+        .order_by("id")
+        .first()
+    )
+
+
+def directory_entry_to_edit(membership, entry_id) -> DirectoryEntry:
+    """An entry of the member's own organisation, or 404 (another organisation's entry
+    and public entries are not edited here). The caller checks MANAGE_ORGANIZATION."""
+    if membership is None:
+        raise Http404
+    try:
+        return DirectoryEntry.objects.prefetch_related("services").get(
+            pk=int(entry_id), organization_id=membership.organization_id
+        )
+    except (DirectoryEntry.DoesNotExist, ValueError, TypeError):
+        raise Http404
 
 
 def listed_services(*, organization=None, entry=None) -> set[str] | None:
@@ -74,7 +132,9 @@ def referrals_sent(membership):
 
 
 def referrals_received(membership):
-    """Referrals to the member's organisation (the inbox shows no personal data)."""
+    """Referrals to the member's organisation (the inbox shows no personal data). The
+    consent comes in the same query, so that `receiver_may_read(r, reload=False)` costs
+    nothing per row."""
     if not _can_view(membership):
         return Referral.objects.none()
     return Referral.objects.filter(to_organization_id=membership.organization_id).select_related(
@@ -105,8 +165,11 @@ def received_referral_for(membership, referral_id, *, readable: bool = True) -> 
     return referral
 
 
-def receiver_may_read(referral: Referral) -> bool:
-    referral.consent.refresh_from_db(fields=["withdrawn_on", "valid_until"])
+def receiver_may_read(referral: Referral, *, reload: bool = True) -> bool:
+    """Accepted and consent in force. `reload` re-reads the consent first; pass False only
+    when the consent was loaded with the referral in this request (a list)."""
+    if reload:
+        referral.consent.refresh_from_db(fields=["withdrawn_on", "valid_until"])
     return referral.status in RECEIVER_READABLE and referral.consent.in_force
 
 

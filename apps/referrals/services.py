@@ -9,20 +9,24 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Membership
+from apps.accounts.models import Membership, Organization
 from apps.accounts.roles import Permission, Role
+from apps.assistance.models import ServiceType
 from apps.cases.models import ConsentScope
 from apps.cases.services import record_consent
 from apps.core import audit
 from apps.core.models import AuditEntry
-from apps.people.services import require
+from apps.core.selectors import reference_labels
+from apps.people.services import StaleEdit, require
 from apps.referrals.models import (
+    DirectoryEntry,
+    DirectoryService,
     Notification,
     Referral,
     ReferralStatus,
     ServiceDelivered,
-    ServiceType,
     SharedField,
+    TargetGroup,
 )
 from apps.referrals.selectors import listed_services
 
@@ -296,3 +300,98 @@ def mark_read(*, membership, notifications) -> int:
     return notifications.filter(
         organization_id=membership.organization_id, read_at__isnull=True
     ).update(read_at=timezone.now())
+
+
+ENTRY_FIELDS = (
+    "name",
+    "description_en",
+    "description_ru",
+    "description_ky",
+    "org_type",
+    "city",
+    "regions",
+    "target_groups",
+    "languages",
+    "hours",
+)
+
+
+def _check_entry_codes(data: dict) -> None:
+    """Regions, languages, target groups and type are codes of their lists."""
+    lists = (
+        ("regions", reference_labels("region")),
+        ("languages", reference_labels("language")),
+        ("target_groups", dict(TargetGroup.choices)),
+    )
+    for name, allowed in lists:
+        bad = sorted(set(data.get(name) or []) - set(allowed))
+        if bad:
+            raise ValidationError({name: _("Unknown codes: %s") % ", ".join(bad)})
+    if data.get("org_type") and data["org_type"] not in Organization.Type.values:
+        raise ValidationError({"org_type": _("Unknown codes: %s") % data["org_type"]})
+
+
+def save_directory_entry(
+    *, membership, entry, data: dict, services: list[dict], version=None, request=None
+) -> DirectoryEntry:
+    """Create (entry None) or change the member organisation's own directory entry and
+    the services it offers: `services` is the whole list ({"service_type", "capacity",
+    "note"}); rows not in it are removed. Organisation admins only. Raises StaleEdit if
+    someone saved the entry after `version` was read. Beds free of a member shelter are
+    never typed here: the directory counts them from the shelter's stays."""
+    require(membership, Permission.MANAGE_ORGANIZATION)
+    if entry is not None and entry.organization_id != membership.organization_id:
+        raise ValidationError(_("This directory entry belongs to another organisation."))
+    if not (data.get("name") or "").strip():
+        raise ValidationError({"name": _("Give the name of the organisation.")})
+    _check_entry_codes(data)
+    codes = [row.get("service_type") for row in services]
+    if any(code not in ServiceType.values for code in codes):
+        raise ValidationError(_("Choose a service."))
+    if len(set(codes)) != len(codes):
+        raise ValidationError(_("Each service can be listed once."))
+    with transaction.atomic():
+        created = entry is None
+        if created:
+            # One entry per organisation: of two admins creating it at once, the second
+            # is told (the organisation row serialises them).
+            Organization.objects.select_for_update().filter(pk=membership.organization_id).first()
+            if DirectoryEntry.objects.filter(organization_id=membership.organization_id).exists():
+                raise StaleEdit()
+            entry = DirectoryEntry(organization=membership.organization, is_public=False)
+        else:
+            entry = DirectoryEntry.objects.select_for_update().get(pk=entry.pk)
+            if version is not None and entry.version != version:
+                raise StaleEdit()
+            entry.version += 1
+        changed = []
+        for name in ENTRY_FIELDS:
+            value = data.get(name)
+            value = (
+                list(value or [])
+                if name in ("regions", "target_groups", "languages")
+                else ((value or "").strip())
+            )
+            if getattr(entry, name) != value:
+                changed.append(name)
+            setattr(entry, name, value)
+        entry.updated_at = timezone.now()
+        entry.save()
+        existing = {s.service_type: s for s in entry.services.all()} if not created else {}
+        for row in services:
+            item = existing.pop(row["service_type"], None) or DirectoryService(
+                entry=entry, service_type=row["service_type"]
+            )
+            item.capacity = row.get("capacity")
+            item.note = (row.get("note") or "").strip()
+            item.save()
+        removed = sorted(existing)
+        DirectoryService.objects.filter(pk__in=[s.pk for s in existing.values()]).delete()
+        audit.by_member(
+            AuditEntry.Action.CREATE if created else AuditEntry.Action.CHANGE,
+            membership,
+            entry,
+            request,
+            {"fields": changed, "services": codes, "services_removed": removed},
+        )
+    return entry

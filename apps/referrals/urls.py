@@ -5,6 +5,8 @@ from apps.referrals import views
 urlpatterns = [
     path("", views.inbox, name="referral_inbox"),
     path("directory/", views.directory, name="referral_directory"),
+    path("directory/ours/", views.directory_entry_ours, name="directory_entry_ours"),
+    path("directory/<int:entry_id>/edit/", views.directory_entry_edit, name="directory_entry_edit"),
     path("new/", views.referral_new, name="referral_new"),
     path("<int:referral_id>/", views.referral_detail, name="referral_detail"),
     path("<int:referral_id>/form.pdf", views.referral_pdf, name="referral_pdf"),

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,21 +13,29 @@ from apps.accounts.models import Organization
 from apps.accounts.roles import Permission
 from apps.assistance import services as assistance_services
 from apps.assistance.forms import DischargeForm, ReferralAdmissionForm
-from apps.assistance.models import ShelterStay
+from apps.assistance.models import ServiceType, ShelterStay
 from apps.cases.selectors import case_for
+from apps.core.form_actions import submit
 from apps.core.models import AuditEntry
 from apps.core.selectors import reference_choices, reference_labels
-from apps.people.services import NotAllowed
 from apps.referrals import selectors, services
-from apps.referrals.forms import DeclineForm, DeliveryForm, DirectorySearchForm, ReferralForm
-from apps.referrals.models import ReferralStatus, ServiceType, TargetGroup
+from apps.referrals.forms import (
+    AcceptForm,
+    DeclineForm,
+    DeliveryForm,
+    DirectoryEntryForm,
+    DirectorySearchForm,
+    ReferralForm,
+    ServiceRows,
+    StatusForm,
+)
+from apps.referrals.models import ReferralStatus, TargetGroup
 from apps.referrals.pdf import referral_form_pdf
 
 
-@login_required
-def inbox(request):
-    m = member_with(request, Permission.VIEW_CASES)
-    tab = "sent" if request.GET.get("tab") == "sent" else "received"
+def _render_inbox(request, m, status=200, *, tab=None, row_form=None, row_for=None):
+    """The inbox; after a refused accept or decline, with that referral's bound form."""
+    tab = tab or ("sent" if request.GET.get("tab") == "sent" else "received")
     rows = (
         selectors.referrals_sent(m) if tab == "sent" else selectors.referrals_received(m)
     ).order_by("-sent_at", "-id")[:200]
@@ -41,11 +50,20 @@ def inbox(request):
             "notifications": notes,
             "unread": unread,
             "service_labels": dict(ServiceType.choices),
-            "decline_form": DeclineForm(),
+            # A refused accept or decline: its form, with errors and the typed reason.
+            "row_form": row_form,
+            "row_for": row_for,
         },
+        status=status,
     )
     services.mark_read(membership=m, notifications=selectors.notifications_of(m))
     return response
+
+
+@login_required
+def inbox(request):
+    m = member_with(request, Permission.VIEW_CASES)
+    return _render_inbox(request, m)
 
 
 @login_required
@@ -53,9 +71,13 @@ def directory(request):
     m = member_with(request, Permission.VIEW_CASES)
     form = DirectorySearchForm(request.GET or None, regions=reference_choices("region"))
     data = form.cleaned_data if form.is_valid() else {}
-    entries = selectors.directory_entries(
-        q=data.get("q", ""), service=data.get("service", ""), region=data.get("region", "")
+    entries = selectors.with_beds_free(
+        selectors.directory_entries(
+            q=data.get("q", ""), service=data.get("service", ""), region=data.get("region", "")
+        )
     )
+    if data.get("beds_free"):
+        entries = [e for e in entries if e.beds_free]
     return render(
         request,
         "referrals/directory.html",
@@ -63,12 +85,101 @@ def directory(request):
             "form": form,
             "entries": entries,
             "membership": m,
+            "own_entry": selectors.own_directory_entry(m),
+            "can_edit_entry": m.can(Permission.MANAGE_ORGANIZATION),
             "service_labels": dict(ServiceType.choices),
             "region_labels": reference_labels("region"),
             "language_labels": reference_labels("language"),
             "group_labels": dict(TargetGroup.choices),
             "type_labels": dict(Organization.Type.choices),
         },
+    )
+
+
+def _entry_page(request, entry, form, rows, status=200):
+    return render(
+        request,
+        "referrals/entry_edit.html",
+        {
+            "entry": entry,
+            "form": form,
+            "rows": rows,
+            "is_shelter": request.membership.organization.type == Organization.Type.SHELTER,
+        },
+        status=status,
+    )
+
+
+def _entry_forms(data=None, initial=None, offered=()):
+    form = DirectoryEntryForm(
+        data,
+        initial=initial,
+        regions=reference_choices("region"),
+        languages=reference_choices("language"),
+    )
+    rows = ServiceRows(
+        data,
+        prefix="services",
+        initial=[
+            {"service_type": s.service_type, "capacity": s.capacity, "note": s.note}
+            for s in offered
+        ],
+    )
+    return form, rows
+
+
+@login_required
+def directory_entry_ours(request):
+    """The organisation's own entry: to its edit page, or a blank one to create it."""
+    m = member_with(request, Permission.MANAGE_ORGANIZATION)
+    entry = selectors.own_directory_entry(m)
+    if entry is not None:
+        return redirect("directory_entry_edit", entry.pk)
+    return _directory_entry_form(request, m, None)
+
+
+@login_required
+def directory_entry_edit(request, entry_id):
+    m = member_with(request, Permission.MANAGE_ORGANIZATION)
+    return _directory_entry_form(request, m, selectors.directory_entry_to_edit(m, entry_id))
+
+
+def _directory_entry_form(request, m, entry):
+    org = m.organization
+    if request.method != "POST":
+        if entry is not None:
+            initial, offered = DirectoryEntryForm.initial_from(entry), entry.services.all()
+        else:
+            initial = {
+                "name": org.name,
+                "org_type": org.type,
+                "regions": [org.region] if org.region else [],
+                "languages": org.languages,
+            }
+            offered = ()
+        form, rows = _entry_forms(initial=initial, offered=offered)
+        return _entry_page(request, entry, form, rows)
+    form, rows = _entry_forms(request.POST)
+
+    def save(d):
+        if not rows.is_valid():
+            raise ValidationError(_("Check the services offered."))
+        services.save_directory_entry(
+            membership=m,
+            entry=entry,
+            data=d,
+            services=rows.rows(),
+            version=d.get("version"),
+            request=request,
+        )
+
+    return submit(
+        request,
+        form,
+        save,
+        success=_("Directory entry saved."),
+        done=reverse("referral_directory"),
+        page=lambda f: _entry_page(request, entry, f, rows, 400),
     )
 
 
@@ -118,20 +229,21 @@ def _referral_for(m, referral_id):
         return selectors.received_referral_for(m, referral_id), "receiver"
 
 
-@login_required
-def referral_detail(request, referral_id):
-    m = member_with(request, Permission.VIEW_CASES)
-    referral, side = _referral_for(m, referral_id)
+def _render_detail(request, m, referral, side, status=200, **forms):
+    """The referral page; `forms` replaces a blank action form with the bound one that
+    failed (delivery_form, admission_form, discharge_form, status_form)."""
     shared = selectors.shared_view(referral)
     if side == "receiver":
         services.record_shared_view(membership=m, referral=referral, request=request)
+    today = timezone.localdate()
     context = {
         "referral": referral,
         "side": side,
         "shared_rows": selectors.shared_rows(referral, shared),
         "service_labels": dict(ServiceType.choices),
         "deliveries": referral.deliveries.all(),
-        "delivery_form": DeliveryForm(),
+        "delivery_form": forms.get("delivery_form") or DeliveryForm(),
+        "status_form": forms.get("status_form"),
         "Status": ReferralStatus,
         "languages": [("ky", "Кыргызча"), ("ru", "Русский"), ("en", "English")],
     }
@@ -143,14 +255,23 @@ def referral_detail(request, referral_id):
             .only("admitted_on", "bed_label")
             .first()
         )
-        context["admission_form"] = ReferralAdmissionForm(
-            initial={"admitted_on": timezone.localdate()}
+        context["admission_form"] = forms.get("admission_form") or ReferralAdmissionForm(
+            initial={"admitted_on": today}
         )
-        context["discharge_form"] = DischargeForm(initial={"discharged_on": timezone.localdate()})
+        context["discharge_form"] = forms.get("discharge_form") or DischargeForm(
+            initial={"discharged_on": today}
+        )
     if side == "sender":
         context["case"] = referral.case
         context["consent_in_force"] = referral.consent.in_force
-    return render(request, "referrals/detail.html", context)
+    return render(request, "referrals/detail.html", context, status=status)
+
+
+@login_required
+def referral_detail(request, referral_id):
+    m = member_with(request, Permission.VIEW_CASES)
+    referral, side = _referral_for(m, referral_id)
+    return _render_detail(request, m, referral, side)
 
 
 @login_required
@@ -182,114 +303,149 @@ def referral_pdf(request, referral_id):
     return response
 
 
-def _act(request, referral_id, action):
-    m = member_with(request, Permission.EDIT_CASES)
-    try:
-        action(m)
-    except NotAllowed:
-        raise Http404
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+def _next(request) -> str:
     nxt = request.POST.get("next", "")
     if nxt.startswith("/referrals/") and "//" not in nxt:
-        return redirect(nxt)
-    return redirect("referral_inbox")
+        return nxt
+    return reverse("referral_inbox")
+
+
+def _on_detail(request, m, referral, side, form, save, success, form_name):
+    """A referral page action through the one shared form mechanism (see
+    apps.core.form_actions): on error, the referral page with the bound form."""
+    return submit(
+        request,
+        form,
+        save,
+        success=success,
+        done=_next(request),
+        page=lambda f: _render_detail(request, m, referral, side, 400, **{form_name: f}),
+    )
+
+
+def _on_inbox(request, m, referral, form, save, success):
+    """An inbox action (accept, decline): on error, the inbox with the referral's form."""
+    return submit(
+        request,
+        form,
+        save,
+        success=success,
+        done=_next(request),
+        page=lambda f: _render_inbox(
+            request, m, 400, tab="received", row_form=f, row_for=referral.pk
+        ),
+    )
+
+
+def _editor(request, referral_id, *, readable=True):
+    m = member_with(request, Permission.EDIT_CASES)
+    return m, selectors.received_referral_for(m, referral_id, readable=readable)
 
 
 @require_POST
 @login_required
 def referral_accept(request, referral_id):
-    def act(m):
-        referral = selectors.received_referral_for(m, referral_id, readable=False)
-        services.accept_referral(membership=m, referral=referral, request=request)
-        messages.success(request, _("Referral accepted."))
-
-    return _act(request, referral_id, act)
+    m, referral = _editor(request, referral_id, readable=False)
+    return _on_inbox(
+        request,
+        m,
+        referral,
+        AcceptForm(request.POST),
+        lambda d: services.accept_referral(membership=m, referral=referral, request=request),
+        _("Referral accepted."),
+    )
 
 
 @require_POST
 @login_required
 def referral_decline(request, referral_id):
-    def act(m):
-        referral = selectors.received_referral_for(m, referral_id, readable=False)
-        form = DeclineForm(request.POST)
-        services.decline_referral(
-            membership=m,
-            referral=referral,
-            reason=form.data.get("reason", ""),
-            request=request,
-        )
-        messages.success(request, _("Referral declined."))
-
-    return _act(request, referral_id, act)
+    m, referral = _editor(request, referral_id, readable=False)
+    return _on_inbox(
+        request,
+        m,
+        referral,
+        DeclineForm(request.POST),
+        lambda d: services.decline_referral(
+            membership=m, referral=referral, reason=d["reason"], request=request
+        ),
+        _("Referral declined."),
+    )
 
 
 @require_POST
 @login_required
 def referral_status(request, referral_id):
-    def act(m):
-        referral, _side = _referral_for(m, referral_id)
-        services.change_status(
-            membership=m, referral=referral, status=request.POST.get("status", ""), request=request
-        )
-        messages.success(request, _("Status changed."))
-
-    return _act(request, referral_id, act)
+    m = member_with(request, Permission.EDIT_CASES)
+    referral, side = _referral_for(m, referral_id)
+    return _on_detail(
+        request,
+        m,
+        referral,
+        side,
+        StatusForm(request.POST),
+        lambda d: services.change_status(
+            membership=m, referral=referral, status=d["status"], request=request
+        ),
+        _("Status changed."),
+        "status_form",
+    )
 
 
 @require_POST
 @login_required
 def referral_delivery(request, referral_id):
-    def act(m):
-        referral = selectors.received_referral_for(m, referral_id)
-        form = DeliveryForm(request.POST)
-        if not form.is_valid():
-            raise ValidationError(_("Choose a service."))
-        services.record_service_delivered(
+    m, referral = _editor(request, referral_id)
+    return _on_detail(
+        request,
+        m,
+        referral,
+        "receiver",
+        DeliveryForm(request.POST),
+        lambda d: services.record_service_delivered(
             membership=m,
             referral=referral,
-            service_type=form.cleaned_data["service_type"],
-            delivered_on=form.cleaned_data["delivered_on"],
-            note=form.cleaned_data["note"],
+            service_type=d["service_type"],
+            delivered_on=d["delivered_on"],
+            note=d["note"],
             request=request,
-        )
-        messages.success(request, _("Service recorded."))
-
-    return _act(request, referral_id, act)
+        ),
+        _("Service recorded."),
+        "delivery_form",
+    )
 
 
 @require_POST
 @login_required
 def referral_admit(request, referral_id):
     """The receiving shelter records that the referred person moved in."""
-
-    def act(m):
-        referral = selectors.received_referral_for(m, referral_id)
-        form = ReferralAdmissionForm(request.POST)
-        if not form.is_valid():
-            raise ValidationError(_("Give the date of admission."))
-        assistance_services.admit_from_referral(
-            membership=m, referral=referral, request=request, **form.cleaned_data
-        )
-        messages.success(request, _("Admission recorded."))
-
-    return _act(request, referral_id, act)
+    m, referral = _editor(request, referral_id)
+    return _on_detail(
+        request,
+        m,
+        referral,
+        "receiver",
+        ReferralAdmissionForm(request.POST),
+        lambda d: assistance_services.admit_from_referral(
+            membership=m, referral=referral, request=request, **d
+        ),
+        _("Admission recorded."),
+        "admission_form",
+    )
 
 
 @require_POST
 @login_required
 def referral_discharge(request, referral_id):
-    def act(m):
-        referral = selectors.received_referral_for(m, referral_id)
-        form = DischargeForm(request.POST)
-        if not form.is_valid():
-            raise ValidationError(_("Give the date of discharge."))
-        assistance_services.discharge_from_referral(
-            membership=m,
-            referral=referral,
-            discharged_on=form.cleaned_data["discharged_on"],
-            request=request,
-        )
-        messages.success(request, _("Discharge recorded."))
-
-    return _act(request, referral_id, act)
+    m, referral = _editor(request, referral_id)
+    return _on_detail(
+        request,
+        m,
+        referral,
+        "receiver",
+        DischargeForm(request.POST),
+        lambda d: assistance_services.discharge_from_referral(
+            membership=m, referral=referral, discharged_on=d["discharged_on"], request=request
+        ),
+        _("Discharge recorded."),
+        "discharge_form",
+    )

@@ -24,13 +24,24 @@ DEFAULT_THRESHOLD = 5
 MINIMUM_THRESHOLD = 3
 
 
+def _effective_threshold(requested: int | None = None) -> int:
+    from apps.statistics.disclosure import effective_threshold  # imports this module
+
+    return effective_threshold(requested)
+
+
 @dataclass(frozen=True)
 class ReportScope:
     date_from: date
     date_to: date  # inclusive
     organization_ids: tuple[int, ...]
     disclosure_control: bool = True
-    threshold: int = DEFAULT_THRESHOLD
+    # The configured threshold unless a caller asks for another; never below the minimum,
+    # whoever builds the scope (the command, the page, the API, the dashboard).
+    threshold: int = field(default_factory=_effective_threshold)
+
+    def __post_init__(self):
+        object.__setattr__(self, "threshold", _effective_threshold(self.threshold))
 
 
 @dataclass
@@ -65,6 +76,43 @@ class Report:
         return [t.as_json() for t in self.tables]
 
 
+# The tables in the order of the report, with their dimensions.
+TABLES: list[tuple[str, list[str]]] = [
+    ("cases_opened_by_type", ["case_type"]),
+    ("cases_closed_by_reason", ["closure_reason"]),
+    ("cases_opened_by_month", ["month"]),
+    ("victims_by_status", ["status"]),
+    ("victims_by_exploitation_sex_age", ["exploitation", "sex", "age_group"]),
+    ("victims_by_citizenship", ["citizenship"]),
+    ("victims_by_country_of_exploitation", ["country_of_exploitation"]),
+    ("victims_by_region_of_origin", ["region_of_origin"]),
+    ("victims_by_recruitment_channel", ["recruitment_channel"]),
+    ("victims_assisted_by_sex_age", ["sex", "age_group"]),
+    ("services_delivered_by_type", ["service_type"]),
+    ("referrals_by_status_and_receiver_type", ["status", "receiver_type"]),
+    ("shelter_admissions", ["shelter_type"]),
+    ("shelter_bed_nights", ["shelter_type"]),
+    ("hotline_calls_by_topic", ["topic"]),
+    ("hotline_calls_by_region", ["region"]),
+    ("hotline_calls_by_caller_category", ["caller_category"]),
+    ("hotline_calls_by_urgency", ["urgency"]),
+    ("hotline_calls_by_month", ["month"]),
+]
+# Tables in which one person or call can count under several values: their cells add up
+# to more than the total (which counts persons or calls once).
+MULTI_VALUED = {
+    "victims_by_country_of_exploitation",
+    "victims_by_recruitment_channel",
+    "hotline_calls_by_topic",
+}
+
+
 def build_report(scope: ReportScope) -> Report:
-    """Count everything in the scope; apply disclosure control when asked."""
-    raise NotImplementedError  # filled in by the statistics engine
+    """Count everything in the scope; apply disclosure control when asked.
+
+    The counting rules are in docs/statistics/counting-rules.md (apps.statistics.counting
+    implements them); suppression is apps.statistics.disclosure.
+    """
+    from apps.statistics.counting_tables import assemble
+
+    return assemble(scope)

@@ -130,3 +130,43 @@ def test_needs_plan_referrals_admission_decline_withdrawal_pdf(
     page.goto("/assistance/shelter/")
     assert page.inner_text("#beds-in-use") == "1"
     assert "Айпери" not in page.content()
+
+
+def test_shelter_admin_lists_the_shelter_and_beds_free_follow_the_stays(
+    page, make_org, make_member, make_person, make_case
+):
+    """A shelter's admin adds the shelter to the directory with a Russian description;
+    a crisis centre worker finds it with the beds free counted from the stays."""
+    from apps.assistance import services as assistance_services
+    from apps.referrals.models import DirectoryEntry
+
+    shelter = make_org("shelter", type="shelter")
+    crisis = make_org("crisis", type="crisis_centre")
+    admin = make_member(shelter, "org_admin")
+    worker = make_member(crisis, "case_worker")
+
+    sign_in(page, admin.user.email, PASSWORD)
+    page.goto("/assistance/shelter/")
+    page.fill("#capacity-form input[name=beds]", "4")
+    with page.expect_navigation():
+        page.click("#capacity-form button[type=submit]")
+    page.goto("/referrals/directory/")
+    with page.expect_navigation():
+        page.click("a[href='/referrals/directory/ours/']")
+    page.fill("#entry-description_ru", "Безопасный дом для женщин")
+    page.fill("#entry-city", "Бишкек")
+    page.select_option("#id_services-0-service_type", "shelter")
+    page.fill("#id_services-0-capacity", "4")
+    with page.expect_navigation():
+        page.click("#entry-form button[type=submit]")
+    entry = DirectoryEntry.objects.get(organization=shelter)
+    assert entry.description_ru == "Безопасный дом для женщин"
+    page.context.clear_cookies()
+
+    case = make_case(worker, make_person(worker))
+    assistance_services.admit_to_shelter(membership=worker, case=case, shelter=shelter)
+    sign_in(page, worker.user.email, PASSWORD)
+    page.goto("/referrals/directory/?service=shelter&beds_free=on")
+    card = page.locator(f"#entry-{entry.pk}")
+    assert "Безопасный дом для женщин" in card.inner_text()
+    assert card.locator(".beds-free").inner_text().endswith("3")

@@ -1,4 +1,7 @@
-"""Fictitious demo data: organisations, one user per role, people and cases."""
+"""Fictitious demo data: organisations, one user per role (the national coordinator
+in a coordinating body of its own), people and cases over the last two years with
+services, shelter stays and hotline calls, so that the statistics have something to
+count and, in the national view, some small numbers to suppress."""
 
 import random
 from datetime import date, timedelta
@@ -10,6 +13,7 @@ from django.utils import timezone
 from apps.accounts.models import Organization
 from apps.accounts.roles import Role
 from apps.accounts.services import add_member, create_organization
+from apps.assistance import services as assistance_services
 from apps.cases import services as case_services
 from apps.cases.models import CaseStatus, ConsentScope
 from apps.people.demo_names import make_name, spelled
@@ -30,6 +34,7 @@ DEMO_USERS = [
     ("me@demo.example", "demo-bishkek", Role.ME_OFFICER),
     ("auditor@demo.example", "demo-bishkek", Role.AUDITOR),
     ("shelter@demo.example", "demo-osh", Role.CASE_WORKER),
+    ("shelter.admin@demo.example", "demo-osh", Role.ORG_ADMIN),
     ("coordinator@demo.example", "demo-coordination", Role.NATIONAL_COORDINATOR),
 ]
 REGIONS = [
@@ -49,13 +54,18 @@ NOTES = [
     "[DEMO] Called the consulate about a travel document.",
     "[DEMO] Psychologist session planned for next week.",
 ]
+SERVICES = ["psychological", "medical", "legal", "travel_documents", "transport_home",
+            "skills_training", "employment", "family_mediation", "shelter"]  # fmt: skip
+SERVICE_WEIGHTS = [6, 5, 5, 3, 2, 2, 1, 2, 3]
+CLOSURE_REASONS = ["goals_achieved", "referred", "client_declined", "lost_contact", "moved_away"]
+DEMO_DAYS = 730  # cases and calls spread over the last two years
 
 
 class Command(BaseCommand):
     help = "Load fictitious demo organisations, users, people and cases (all marked [DEMO])."
 
     def add_arguments(self, parser):
-        parser.add_argument("--people", type=int, default=120)
+        parser.add_argument("--people", type=int, default=240)
         parser.add_argument("--if-empty", action="store_true", help="do nothing if data exists")
         parser.add_argument("--seed", type=int, default=2026)
 
@@ -74,11 +84,14 @@ class Command(BaseCommand):
                 orgs[slug] = Organization.objects.filter(slug=slug).first() or create_organization(
                     slug=slug, name=name, type=type_, region=region, languages=["ky", "ru"]
                 )
+            # The coordinating body keeps no client records: nothing of its own to count.
+            Organization.objects.filter(slug="demo-coordination").update(shares_aggregates=False)
             members = {}
             for email, slug, role in DEMO_USERS:
                 members[email] = add_member(
                     email=email, organization=orgs[slug], role=role, password=DEMO_PASSWORD
                 )
+            self._directory(members)
             workers = [members["caseworker@demo.example"], members["lawyer@demo.example"]]
             for i in range(people):
                 org_member = (
@@ -94,6 +107,55 @@ class Command(BaseCommand):
             )
         )
         self._print_sign_ins()
+
+    def _directory(self, members):
+        """The two member organisations list themselves in the service directory; the
+        shelter's beds free are then counted from its stays."""
+        from apps.referrals.models import DirectoryEntry
+        from apps.referrals.services import save_directory_entry
+
+        shelter_admin = members["shelter.admin@demo.example"]
+        assistance_services.set_shelter_capacity(membership=shelter_admin, beds=16)
+        listings = [
+            (
+                members["admin@demo.example"],
+                {
+                    "name": "[DEMO] Ak-Jol Crisis Centre",
+                    "description_en": "[DEMO] Fictitious crisis centre: counselling, legal "
+                    "advice and help with documents for returning migrants.",
+                    "description_ru": "[DEMO] Вымышленный кризисный центр: консультации, "
+                    "юридические советы и помощь с документами вернувшимся мигрантам.",
+                    "description_ky": "[DEMO] Ойдон чыгарылган кризистик борбор: кайтып "
+                    "келген мигранттарга кеңеш, юридикалык жардам жана документтер.",
+                    "org_type": "crisis_centre",
+                    "city": "Bishkek",
+                    "regions": ["bishkek", "chuy", "talas"],
+                    "target_groups": ["women", "men", "migrants"],
+                    "languages": ["ky", "ru"],
+                    "hours": "Mon–Fri 9:00–18:00",
+                },
+                [{"service_type": t} for t in ("psychological", "legal", "travel_documents")],
+            ),
+            (
+                shelter_admin,
+                {
+                    "name": "[DEMO] Umut Shelter",
+                    "description_en": "[DEMO] Fictitious shelter for women and children.",
+                    "description_ru": "[DEMO] Вымышленный приют для женщин и детей.",
+                    "description_ky": "[DEMO] Аялдар жана балдар үчүн ойдон чыгарылган баш калкалоочу жай.",
+                    "org_type": "shelter",
+                    "city": "Osh",
+                    "regions": ["osh", "osh_city", "jalal_abad", "batken"],
+                    "target_groups": ["women", "children"],
+                    "languages": ["ky", "ru", "uz"],
+                    "hours": "24/7",
+                },
+                [{"service_type": "shelter", "capacity": 16}, {"service_type": "psychological"}],
+            ),
+        ]
+        for admin, data, offered in listings:
+            entry = DirectoryEntry.objects.filter(organization=admin.organization).first()
+            save_directory_entry(membership=admin, entry=entry, data=data, services=offered)
 
     def _print_sign_ins(self):
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
@@ -114,7 +176,9 @@ class Command(BaseCommand):
             "emergency" if "danger_now" in topics else rng.choice(["routine"] * 4 + ["urgent"])
         )
         outcome = rng.choice(["information_given"] * 4 + ["referred", "follow_up", "no_action"])
-        started = timezone.now() - timedelta(days=rng.randint(0, 364), minutes=rng.randint(0, 600))
+        started = timezone.now() - timedelta(
+            days=rng.randint(0, DEMO_DAYS), minutes=rng.randint(0, 600)
+        )
         save_call(
             membership=operator,
             finish=True,
@@ -135,7 +199,7 @@ class Command(BaseCommand):
 
     def _person_with_case(self, rng, member, workers, i):
         name = spelled(make_name(rng), rng)
-        year = rng.randint(1965, 2008)
+        year = rng.randint(1965, 2010)
         birth = rng.choice([str(year), f"{year}-{rng.randint(1, 12):02d}",
                             f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"])  # fmt: skip
         person = create_person(
@@ -145,6 +209,7 @@ class Command(BaseCommand):
                 "external_id": f"DEMO-{i + 1:05d}",
                 "birth_date": birth,
                 "birth_year": year,
+                "sex": rng.choices(["F", "M", "U"], weights=[11, 8, 1])[0],
                 "citizenship": "KG" if rng.random() < 0.9 else rng.choice(["UZ", "TJ", "KZ"]),
                 "region": rng.choice(REGIONS),
                 "phones": [f"+996 7{rng.randint(0, 99):02d} {rng.randint(100000, 999999)}"],
@@ -158,12 +223,13 @@ class Command(BaseCommand):
             assignee = member.user
         case_type = rng.choices(
             ["trafficking", "labour_rights", "legal_aid", "domestic_violence", "torture", "other"],
-            weights=[5, 3, 2, 2, 1, 1],
+            weights=[8, 3, 2, 2, 1, 1],
         )[0]
         exploitation = []
         if case_type == "trafficking":
             exploitation = rng.choices([["forced_labour"], ["sexual"], ["forced_labour", "sexual"], ["forced_begging"]], weights=[8, 3, 1, 1])[0]  # fmt: skip
-        opened = date(2026, 11, 1) - timedelta(days=rng.randint(0, 900))
+        today = timezone.localdate()
+        opened = today - timedelta(days=rng.randint(0, DEMO_DAYS))
         case = case_services.open_case(
             membership=member,
             person=person,
@@ -172,6 +238,9 @@ class Command(BaseCommand):
                 "assigned_to": assignee,
                 "opened_on": opened,
                 "exploitation": exploitation,
+                "exploitation_began_on": opened - timedelta(days=rng.randint(60, 500))
+                if exploitation
+                else None,
                 "countries_of_exploitation": [rng.choice(COUNTRIES)] if exploitation else [],
                 "recruitment_channel": rng.choice(
                     ["acquaintance", "unlicensed_agency", "online_ad", ""]
@@ -184,6 +253,13 @@ class Command(BaseCommand):
                 else [],  # fmt: skip
             },
         )
+        if exploitation and rng.random() < 0.4:
+            # Formally identified some weeks after the case opened (not a case field a
+            # worker edits by hand; the demo sets the date the authority would give).
+            identified = min(today, opened + timedelta(days=rng.randint(10, 90)))
+            type(case).objects.filter(pk=case.pk).update(identified_on=identified)
+        if exploitation:
+            self._services(rng, member, case, opened, today)
         if rng.random() < 0.3:
             case_services.change_case_status(
                 membership=member,
@@ -199,3 +275,36 @@ class Command(BaseCommand):
                 membership=member, case=case, title="[DEMO] Follow-up call",
                 due_on=date.today() + timedelta(days=rng.randint(-3, 14)), assigned_to=assignee,
             )  # fmt: skip
+        if (today - opened).days > 120 and rng.random() < 0.45:
+            case.refresh_from_db()
+            case_services.change_case_status(
+                membership=member, case=case, status=CaseStatus.CLOSED,
+                reason=rng.choice(CLOSURE_REASONS), expected_version=case.version,
+            )  # fmt: skip
+            # Closing stamps today; the demo spreads closures over the two years.
+            closed = min(today, opened + timedelta(days=rng.randint(60, 400)))
+            type(case).objects.filter(pk=case.pk).update(closed_on=closed)
+
+    def _services(self, rng, member, case, opened, today):
+        """Services delivered to a victim, and a shelter stay for some of the shelter's."""
+        for _ in range(rng.randint(1, 3)):
+            assistance_services.record_delivered_service(
+                membership=member,
+                case=case,
+                data={
+                    "service_type": rng.choices(SERVICES, weights=SERVICE_WEIGHTS)[0],
+                    "delivered_on": min(today, opened + timedelta(days=rng.randint(0, 120))),
+                    "outcome": "[DEMO] Fictitious service.",
+                },
+            )
+        if member.organization.type == "shelter" and rng.random() < 0.6:
+            admitted = min(today, opened + timedelta(days=rng.randint(0, 10)))
+            stay = assistance_services.admit_to_shelter(
+                membership=member, case=case, shelter=member.organization, admitted_on=admitted
+            )
+            if (today - admitted).days > 30:
+                assistance_services.discharge_from_shelter(
+                    membership=member,
+                    stay=stay,
+                    discharged_on=admitted + timedelta(days=rng.randint(7, 30)),
+                )

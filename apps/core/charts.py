@@ -1,8 +1,13 @@
-"""Geometry of the server-rendered SVG charts on the hotline statistics page.
+"""Geometry of the server-rendered SVG charts (hotline statistics, national statistics,
+dashboards).
 
 Everything is computed here so that the templates only place numbers: no
 JavaScript, no inline style (the Content-Security-Policy forbids both), and
 the same numbers are always given in a table next to the chart.
+
+A row or bucket may carry a count that is not a number (a suppressed cell of a
+report that leaves the organisation): it is drawn as nothing, and its `display`
+text (e.g. a mark) is written where the value would be.
 """
 
 from dataclasses import dataclass, field
@@ -24,10 +29,20 @@ TREND_BOTTOM = 44
 TREND_MAX_LABELS = 12
 
 
+def _number(count) -> int:
+    """The count to draw: a suppressed (non-numeric) count draws as nothing."""
+    return count if isinstance(count, int) and not isinstance(count, bool) else 0
+
+
+def _shown(row) -> str:
+    return str(getattr(row, "display", None) or row.count)
+
+
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: int
+    value: int | str
+    value_text: str
     muted: bool
     label_y: int
     bar_y: int
@@ -49,21 +64,23 @@ class BarChart:
 
 def bar_chart(chart_id: str, title: str, desc: str, rows) -> BarChart:
     """`rows` are objects with `label` and `count` (and optionally `not_recorded`, drawn
-    muted), in the order to draw them."""
+    muted, and `display`, the text for the value), in the order to draw them."""
     rows = list(rows)
-    top = max((r.count for r in rows), default=0)
+    top = max((_number(r.count) for r in rows), default=0)
     room = BAR_WIDTH - BAR_VALUE_ROOM
     bars = []
     for i, row in enumerate(rows):
         y = i * BAR_ROW
         width = 0.0
-        if top and row.count:
-            width = max(2.0, round(room * row.count / top, 1))
+        count = _number(row.count)
+        if top and count:
+            width = max(2.0, round(room * count / top, 1))
         label = row.label if len(row.label) <= LABEL_MAX else row.label[: LABEL_MAX - 1] + "…"
         bars.append(
             Bar(
                 label=label,
                 value=row.count,
+                value_text=_shown(row),
                 muted=getattr(row, "not_recorded", False),
                 label_y=y + 14,
                 bar_y=y + 19,
@@ -141,13 +158,13 @@ def trend_chart(chart_id: str, title: str, desc: str, buckets) -> TrendChart:
     plot_w = TREND_WIDTH - TREND_LEFT - TREND_RIGHT
     plot_h = TREND_HEIGHT - TREND_TOP - TREND_BOTTOM
     baseline = TREND_TOP + plot_h
-    top, step = nice_ceiling(max((b.count for b in buckets), default=0))
+    top, step = nice_ceiling(max((_number(b.count) for b in buckets), default=0))
     slot = plot_w / n
     col_w = round(max(1.0, slot * 0.7), 2)
     every = max(1, -(-n // TREND_MAX_LABELS))
     columns = []
     for i, b in enumerate(buckets):
-        h = round(plot_h * b.count / top, 2)
+        h = round(plot_h * _number(b.count) / top, 2)
         x = round(TREND_LEFT + i * slot + (slot - col_w) / 2, 2)
         columns.append(
             Column(
@@ -180,5 +197,93 @@ def trend_chart(chart_id: str, title: str, desc: str, buckets) -> TrendChart:
         label_y=baseline + 18,
         show_values=n <= 24,
         columns=columns,
+        ticks=ticks,
+    )
+
+
+@dataclass(frozen=True)
+class Point:
+    label: str
+    axis_label: str
+    value: int | str
+    value_text: str
+    x: float
+    y: float
+    drawn: bool  # False for a suppressed value: a gap in the line
+    show_label: bool
+    value_y: float
+
+
+@dataclass(frozen=True)
+class LineChart:
+    chart_id: str
+    title: str
+    desc: str
+    width: int
+    height: int
+    left: int
+    right: int
+    axis_x: int
+    baseline: int
+    label_y: int
+    show_values: bool
+    points: list[Point]
+    segments: list[str]  # "x,y x,y ..." for each unbroken run of drawn points
+    ticks: list[Tick] = field(default_factory=list)
+
+
+def line_chart(chart_id: str, title: str, desc: str, buckets) -> LineChart:
+    """A trend as a line; `buckets` as for `trend_chart`. A suppressed count breaks the
+    line rather than being drawn as zero, which would be a false value."""
+    buckets = list(buckets)
+    n = max(1, len(buckets))
+    plot_w = TREND_WIDTH - TREND_LEFT - TREND_RIGHT
+    plot_h = TREND_HEIGHT - TREND_TOP - TREND_BOTTOM
+    baseline = TREND_TOP + plot_h
+    top, step = nice_ceiling(max((_number(b.count) for b in buckets), default=0))
+    slot = plot_w / n
+    every = max(1, -(-n // TREND_MAX_LABELS))
+    points, segments, run = [], [], []
+    for i, b in enumerate(buckets):
+        drawn = isinstance(b.count, int) and not isinstance(b.count, bool)
+        x = round(TREND_LEFT + i * slot + slot / 2, 2)
+        y = round(baseline - plot_h * _number(b.count) / top, 2)
+        points.append(
+            Point(
+                label=b.label,
+                axis_label=b.axis_label,
+                value=b.count,
+                value_text=_shown(b),
+                x=x,
+                y=y if drawn else baseline,
+                drawn=drawn,
+                show_label=(n - 1 - i) % every == 0,
+                value_y=round((y if drawn else baseline) - 6, 2),
+            )
+        )
+        if drawn:
+            run.append(f"{x},{y}")
+        elif run:
+            segments.append(" ".join(run))
+            run = []
+    if run:
+        segments.append(" ".join(run))
+    ticks = [
+        Tick(value=v, y=round(baseline - plot_h * v / top, 2)) for v in range(0, top + 1, step)
+    ]
+    return LineChart(
+        chart_id=chart_id,
+        title=title,
+        desc=desc,
+        width=TREND_WIDTH,
+        height=TREND_HEIGHT,
+        left=TREND_LEFT,
+        right=TREND_WIDTH - TREND_RIGHT,
+        axis_x=TREND_LEFT - 6,
+        baseline=baseline,
+        label_y=baseline + 18,
+        show_values=n <= 24,
+        points=points,
+        segments=segments,
         ticks=ticks,
     )

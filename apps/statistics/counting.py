@@ -1,0 +1,538 @@
+"""The counts behind the national report, one function per group of tables.
+
+The counting rules are written down in docs/statistics/counting-rules.md; this
+module implements them and nothing else (disclosure control is applied later,
+by `apps.statistics.disclosure`). Every count is done in the database where the
+two databases allow it: person-level facts are grouped per person in SQL and
+then per cell, so that a million cases never travel to Python. Only persons
+whose age group the clear birth year cannot settle (turning 18 in the year
+exploitation began) have their encrypted birth date read.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
+
+from django.db import connection, transaction
+from django.db.models import Case as Choose
+from django.db.models import Count, Q, TextField, Value, When
+from django.db.models.functions import Cast, TruncMonth
+
+from apps.statistics import age
+
+NOT_RECORDED = "unknown"
+TRAFFICKING = "trafficking"
+
+# Forms of exploitation (register codes) grouped the way the TIP chapter reports them.
+LABOUR_CODES = (
+    "forced_labour",
+    "domestic_servitude",
+    "forced_begging",
+    "debt_collateral",
+    "forced_criminality",
+)
+SEXUAL_CODES = ("sexual",)
+LABOUR, SEXUAL, BOTH, OTHER = "labour", "sexual", "both", "other"
+EXPLOITATION_GROUPS = (LABOUR, SEXUAL, BOTH, OTHER, NOT_RECORDED)
+IDENTIFIED, PRESUMED = "identified", "presumed"
+VICTIM_STATUSES = (IDENTIFIED, PRESUMED)
+SEXES = ("F", "M", "X", "U")
+
+
+@contextmanager
+def report_transaction():
+    """One transaction for all the report's statements (one snapshot of the data). On
+    PostgreSQL, for this transaction only: grouping 150,000 persons in memory rather than
+    on disk, and no JIT compilation, which costs more than it saves on these plans."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("SET LOCAL work_mem = '64MB'")
+                cur.execute("SET LOCAL jit = off")
+        yield
+
+
+def exploitation_group(labour: bool, sexual: bool, recorded: bool) -> str:
+    """The group of a person from flags over all their counted cases."""
+    if labour and sexual:
+        return BOTH
+    if labour:
+        return LABOUR
+    if sexual:
+        return SEXUAL
+    return OTHER if recorded else NOT_RECORDED
+
+
+def code(value) -> str:
+    return value if value not in (None, "") else NOT_RECORDED
+
+
+def local_day_bounds(date_from: date, date_to: date):
+    """[start, end) datetimes of the period's days in settings.TIME_ZONE."""
+    from apps.hotline.statistics import local_zone
+
+    tz = local_zone()
+    return (
+        datetime.combine(date_from, time.min, tzinfo=tz),
+        datetime.combine(date_to + timedelta(days=1), time.min, tzinfo=tz),
+    )
+
+
+def months_between(date_from: date, date_to: date) -> list[str]:
+    months = []
+    y, m = date_from.year, date_from.month
+    while (y, m) <= (date_to.year, date_to.month):
+        months.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return months
+
+
+def _month_code(value) -> str:
+    if isinstance(value, datetime):
+        value = value.date()
+    return f"{value.year:04d}-{value.month:02d}"
+
+
+# --- cases -----------------------------------------------------------------------------
+
+
+def cases_in_scope(organization_ids):
+    from apps.cases.models import Case
+
+    return Case.objects.filter(organization_id__in=list(organization_ids)).order_by()
+
+
+def case_counts(organization_ids, date_from: date, date_to: date) -> dict:
+    """Cases of every type opened in the period (by type and by month) and closed in it
+    (by reason), in one pass over the organisations' cases."""
+    opened_in = Q(opened_on__gte=date_from, opened_on__lte=date_to)
+    closed_in = Q(closed_on__gte=date_from, closed_on__lte=date_to)
+    rows = (
+        cases_in_scope(organization_ids)
+        .filter(opened_in | closed_in)
+        .annotate(
+            month=TruncMonth("opened_on"),
+            was_opened=Choose(When(opened_in, then=Value(1)), default=Value(0)),
+            was_closed=Choose(When(closed_in, then=Value(1)), default=Value(0)),
+        )
+        .values_list("case_type", "month", "was_opened", "closure_reason", "was_closed")
+        .annotate(n=Count("id"))
+    )
+    by_type: Counter = Counter()
+    by_month: Counter = Counter()
+    closed: Counter = Counter()
+    for case_type, month, was_opened, reason, was_closed, n in rows:
+        if was_opened:
+            by_type[(code(case_type),)] += n
+            by_month[(_month_code(month),)] += n
+        if was_closed:
+            closed[(code(reason),)] += n
+    return {"opened_by_type": by_type, "opened_by_month": by_month, "closed_by_reason": closed}
+
+
+# --- victims: facts per person, then cells ---------------------------------------------
+
+
+def victim_cases(organization_ids, date_from: date, date_to: date):
+    """Trafficking cases identified or opened in the period: what makes a person a victim
+    of the period."""
+    return cases_in_scope(organization_ids).filter(
+        Q(case_type=TRAFFICKING)
+        & (
+            Q(opened_on__gte=date_from, opened_on__lte=date_to)
+            | Q(identified_on__gte=date_from, identified_on__lte=date_to)
+        )
+    )
+
+
+# Columns of the per-person facts, in the order of the statement's output.
+FACT_COLUMNS = (
+    "identified",
+    "labour",
+    "sexual",
+    "recorded",
+    "sex",
+    "birth_year",
+    "began_year",
+    "citizenship",
+    "region",
+)
+INT_COLUMNS = {"identified", "labour", "sexual", "recorded", "birth_year", "began_year"}
+EDGE = -1  # the branch that lists, one row each, persons whose age needs the full date
+COUNTRIES, ANY_COUNTRY, CHANNELS, ANY_CHANNEL = 100, 101, 102, 103
+
+
+def _edge_differences() -> list[int]:
+    """Year differences (year exploitation began - birth year) at which the birth year
+    cannot settle child or adult, as apps.statistics.age decides it."""
+    probe = 2000
+    return [d for d in range(-1, 150) if age.needs_full_date(probe - d, date(probe, 1, 1))]
+
+
+def _sql_text(expression: str) -> str:
+    return f"CAST({expression} AS TEXT)"
+
+
+def _sql_year(expression: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(YEAR FROM {expression}) AS INTEGER)"
+    return f"CAST(strftime('%%Y', {expression}) AS INTEGER)"
+
+
+def _sql_date(value: date):
+    return value if connection.vendor == "postgresql" else value.isoformat()
+
+
+def _person_statement(cases, date_to: date, grouping_sets, with_lists: bool):
+    """One statement over the given cases: per-person facts (status, exploitation flags,
+    the earliest day exploitation began, else the day the case was opened, and the
+    person's clear columns), grouped once per grouping set; the persons whose age needs
+    the full birth date; and, with `with_lists`, persons per country of exploitation and
+    per recruitment channel (distinct persons)."""
+    qn = connection.ops.quote_name
+    # The person's clear columns come with the cases (one join the planner sees whole),
+    # and the forms of exploitation as text once per case, for the LIKE tests below.
+    case_sql, case_params = (
+        cases.annotate(
+            forms_text=Cast("exploitation", TextField()),
+            countries_text=Cast("countries_of_exploitation", TextField()),
+        )
+        .values(
+            "person_id",
+            "forms_text",
+            "countries_text",
+            "countries_of_exploitation",
+            "recruitment_channel",
+            "identified_on",
+            "exploitation_began_on",
+            "opened_on",
+            "person__sex",
+            "person__birth_year",
+            "person__citizenship",
+            "person__region",
+        )
+        .query.sql_with_params()
+    )
+    forms = "vc.forms_text"
+    labour = " OR ".join(f"{forms} LIKE %s" for _c in LABOUR_CODES)
+    sexual = " OR ".join(f"{forms} LIKE %s" for _c in SEXUAL_CODES)
+    # Built from fixed fragments only; every value is a parameter.
+    facts_sql = (
+        "SELECT vc.person_id AS person_id,"  # noqa: S608
+        " MAX(CASE WHEN vc.identified_on <= %s THEN 1 ELSE 0 END) AS identified,"
+        f" MAX(CASE WHEN {labour} THEN 1 ELSE 0 END) AS labour,"
+        f" MAX(CASE WHEN {sexual} THEN 1 ELSE 0 END) AS sexual,"
+        f" MAX(CASE WHEN {forms} LIKE %s THEN 1 ELSE 0 END) AS recorded,"
+        " MIN(COALESCE(vc.exploitation_began_on, vc.opened_on)) AS began,"
+        f" MAX(vc.{qn('person__sex')}) AS sex, MAX(vc.{qn('person__birth_year')}) AS birth_year,"
+        f" MAX(CASE WHEN vc.countries_text LIKE %s THEN 1 ELSE 0 END) AS has_country,"
+        f" MAX(CASE WHEN vc.{qn('recruitment_channel')} <> '' THEN 1 ELSE 0 END) AS has_channel,"
+        f" MAX(vc.{qn('person__citizenship')}) AS citizenship,"
+        f" MAX(vc.{qn('person__region')}) AS region"
+        " FROM vc GROUP BY vc.person_id"
+    )
+    facts_params = (
+        [_sql_date(date_to)]
+        + [f'%"{c}"%' for c in LABOUR_CODES]
+        + [f'%"{c}"%' for c in SEXUAL_CODES]
+        + ['%"%', '%"%']
+    )
+    year_sql = _sql_year("f.began")
+    columns = {c: f"f.{c}" for c in FACT_COLUMNS}
+    columns["began_year"] = year_sql
+    branches, params = [], []
+
+    def branch(set_id, values: dict, rest: str, extra_params=()):
+        cols = [_sql_text(values.get(c, "NULL")) for c in FACT_COLUMNS]
+        cols += [_sql_text(values.get(c, "NULL")) for c in ("person_id", "began")]
+        branches.append(f"SELECT {set_id}, {', '.join(cols)}, {values.get('n', 'COUNT(*)')} {rest}")
+        params.extend(extra_params)
+
+    for i, grouping in enumerate(grouping_sets):
+        chosen = {c: columns[c] for c in grouping}
+        group = ", ".join(columns[c] for c in grouping)
+        branch(i, chosen, "FROM facts f" + (f" GROUP BY {group}" if group else ""))
+    edges = ", ".join(str(d) for d in _edge_differences())
+    branch(
+        EDGE,
+        {**columns, "person_id": "f.person_id", "began": "f.began", "n": "1"},
+        f"FROM facts f WHERE {year_sql} - f.birth_year IN ({edges})",
+    )
+    if with_lists:
+        field = f"vc.{qn('countries_of_exploitation')}"
+        if connection.vendor == "postgresql":
+            unnest = f"jsonb_array_elements_text({field}) AS e(value)"
+        else:
+            unnest = f"json_each({field}) AS e"
+        recorded = "e.value IS NOT NULL AND e.value <> ''"
+        channel = f"vc.{qn('recruitment_channel')}"
+        branch(
+            COUNTRIES,
+            {"citizenship": "e.value", "n": "COUNT(DISTINCT vc.person_id)"},
+            f"FROM vc, {unnest} WHERE {recorded} GROUP BY e.value",
+        )
+        branch(
+            CHANNELS,
+            {"citizenship": channel, "n": "COUNT(DISTINCT vc.person_id)"},
+            f"FROM vc WHERE {channel} <> '' GROUP BY {channel}",
+        )
+        # Persons with any value: from the per-person flags, without another pass.
+        branch(ANY_COUNTRY, {"n": "SUM(f.has_country)"}, "FROM facts f")
+        branch(ANY_CHANNEL, {"n": "SUM(f.has_channel)"}, "FROM facts f")
+    statement = f"WITH vc AS ({case_sql}), facts AS ({facts_sql}) " + " UNION ALL ".join(branches)
+    results: dict[int, list] = {}
+    with connection.cursor() as cur:
+        cur.execute(statement, [*case_params, *facts_params, *params])
+        for row in cur.fetchall():
+            values = dict(zip(FACT_COLUMNS + ("person_id", "began"), row[1:-1], strict=True))
+            for c in INT_COLUMNS | {"person_id"}:
+                if values[c] is not None:
+                    values[c] = int(values[c])
+            results.setdefault(row[0], []).append((values, int(row[-1] or 0)))
+    return results
+
+
+def _grouped(results, set_id, grouping) -> Counter:
+    out: Counter = Counter()
+    for values, n in results.get(set_id, []):
+        out[tuple(values[c] for c in grouping)] += n
+    return out
+
+
+def _resolve_ages(results, set_id: int, grouping: tuple[str, ...]) -> Counter:
+    """Turn (…, birth_year, began_year) keys into (…, age_group) keys.
+
+    The clear birth year settles almost everyone; for the few who turn 18 in the year
+    exploitation began (listed by the statement one by one), the encrypted birth date
+    (full or partial) is read and `apps.statistics.age.age_group` decides."""
+    from apps.people.models import Person
+
+    rest = [c for c in grouping if c not in ("birth_year", "began_year")]
+    out: Counter = Counter()
+    for key, n in _grouped(results, set_id, grouping).items():
+        values = dict(zip(grouping, key, strict=True))
+        on = date(values["began_year"], 1, 1) if values["began_year"] is not None else None
+        group = age.age_group_from_year(values["birth_year"], on)
+        if group is not None:
+            out[tuple(values[c] for c in rest) + (group,)] += n
+    edge = [values for values, _n in results.get(EDGE, [])]
+    if edge:
+        birth_dates = dict(
+            Person.objects.filter(id__in=[v["person_id"] for v in edge]).values_list(
+                "id", "birth_date"
+            )
+        )
+        for values in edge:
+            began = values["began"]
+            if isinstance(began, str):
+                began = date.fromisoformat(began[:10])
+            group = age.age_group(birth_dates.get(values["person_id"], ""), began)
+            out[tuple(values[c] for c in rest) + (group,)] += 1
+    return out
+
+
+FORM_SEX_AGE = ("labour", "sexual", "recorded", "sex", "birth_year", "began_year")
+
+
+def victim_counts(organization_ids, date_from: date, date_to: date) -> dict:
+    cases = victim_cases(organization_ids, date_from, date_to)
+    results = _person_statement(
+        cases,
+        date_to,
+        [("identified",), FORM_SEX_AGE, ("citizenship",), ("region",)],
+        with_lists=True,
+    )
+    by_status = _grouped(results, 0, ("identified",))
+    total = sum(by_status.values())
+    status = Counter({(IDENTIFIED if k[0] else PRESUMED,): n for k, n in by_status.items()})
+    form_sex_age: Counter = Counter()
+    for (lab, sexual, recorded, sex, group), n in _resolve_ages(results, 1, FORM_SEX_AGE).items():
+        form_sex_age[(exploitation_group(lab, sexual, recorded), sex or "U", group)] += n
+
+    def listed(set_id, any_id):
+        out = Counter({(k[0],): n for k, n in _grouped(results, set_id, ("citizenship",)).items()})
+        with_any = sum(n for _v, n in results.get(any_id, []))
+        if total - with_any:
+            out[(NOT_RECORDED,)] += total - with_any
+        return out
+
+    recoded = {}
+    for name, set_id in (("by_citizenship", 2), ("by_region", 3)):
+        column = "citizenship" if set_id == 2 else "region"
+        recoded[name] = Counter()
+        for k, n in _grouped(results, set_id, (column,)).items():
+            recoded[name][(code(k[0]),)] += n
+    return {
+        "total": total,
+        "by_status": status,
+        "by_exploitation_sex_age": form_sex_age,
+        **recoded,
+        "by_country_of_exploitation": listed(COUNTRIES, ANY_COUNTRY),
+        "by_recruitment_channel": listed(CHANNELS, ANY_CHANNEL),
+    }
+
+
+def assisted_cases(organization_ids, date_from: date, date_to: date):
+    """Trafficking cases through which a person received a service, or stayed in a
+    shelter, on a day of the period (whenever the case was opened)."""
+    from apps.assistance.models import DeliveredService, ShelterStay
+    from apps.referrals.models import ServiceDelivered
+
+    ids = list(organization_ids)
+    case_ids = set(
+        DeliveredService.objects.filter(
+            case__organization_id__in=ids, delivered_on__gte=date_from, delivered_on__lte=date_to
+        ).values_list("case_id", flat=True)
+    )
+    case_ids |= set(
+        ServiceDelivered.objects.filter(
+            referral__case__organization_id__in=ids,
+            delivered_on__gte=date_from,
+            delivered_on__lte=date_to,
+        ).values_list("referral__case_id", flat=True)
+    )
+    case_ids |= set(
+        ShelterStay.objects.filter(case__organization_id__in=ids, admitted_on__lte=date_to)
+        .filter(Q(discharged_on__isnull=True) | Q(discharged_on__gte=date_from))
+        .values_list("case_id", flat=True)
+    )
+    # The cases by key: far fewer than the cases of the organisations.
+    return cases_in_scope(ids).filter(case_type=TRAFFICKING, id__in=sorted(case_ids))
+
+
+def assisted_counts(organization_ids, date_from: date, date_to: date) -> Counter:
+    grouping = ("sex", "birth_year", "began_year")
+    cases = assisted_cases(organization_ids, date_from, date_to)
+    if not cases.exists():
+        return Counter()
+    results = _person_statement(cases, date_to, [grouping], False)
+    return Counter(
+        {(sex or "U", group): n for (sex, group), n in _resolve_ages(results, 0, grouping).items()}
+    )
+
+
+# --- assistance, referrals, shelters ---------------------------------------------------
+
+
+def service_counts(organization_ids, date_from: date, date_to: date) -> Counter:
+    """Services delivered in the period to the cases of the organisations: recorded by
+    the case's organisation, and reported back on referrals it sent."""
+    from apps.assistance.models import DeliveredService
+    from apps.referrals.models import ServiceDelivered
+
+    ids = list(organization_ids)
+    out: Counter = Counter()
+    for model, org_field in (
+        (DeliveredService, "case__organization_id__in"),
+        (ServiceDelivered, "referral__case__organization_id__in"),
+    ):
+        rows = (
+            model.objects.filter(
+                **{org_field: ids}, delivered_on__gte=date_from, delivered_on__lte=date_to
+            )
+            .order_by()
+            .values_list("service_type")
+            .annotate(n=Count("id"))
+        )
+        for service_type, n in rows:
+            out[(code(service_type),)] += n
+    return out
+
+
+def referral_counts(organization_ids, date_from: date, date_to: date) -> Counter:
+    """Referrals sent in the period (local days) by the organisations."""
+    from apps.referrals.models import Referral
+
+    start, end = local_day_bounds(date_from, date_to)
+    rows = (
+        Referral.objects.filter(
+            from_organization_id__in=list(organization_ids), sent_at__gte=start, sent_at__lt=end
+        )
+        .order_by()
+        .values_list("status", "to_organization__type", "to_entry__org_type")
+        .annotate(n=Count("id"))
+    )
+    out: Counter = Counter()
+    for status, org_type, entry_type, n in rows:
+        out[(code(status), code(org_type or entry_type))] += n
+    return out
+
+
+def shelter_counts(organization_ids, date_from: date, date_to: date) -> dict:
+    """Admissions in the period and bed-nights spent inside it, by type of the shelter,
+    for stays of the organisations' cases. A night belongs to the day it begins: a stay
+    from the 1st to the 3rd is two nights; a stay still open counts up to the period's
+    end."""
+    from apps.assistance.models import ShelterStay
+
+    ids = list(organization_ids)
+    admissions: Counter = Counter()
+    for shelter_type, n in (
+        ShelterStay.objects.filter(
+            case__organization_id__in=ids, admitted_on__gte=date_from, admitted_on__lte=date_to
+        )
+        .order_by()
+        .values_list("shelter__type")
+        .annotate(n=Count("id"))
+    ):
+        admissions[(code(shelter_type),)] += n
+    nights: Counter = Counter()
+    stays_with_nights: Counter = Counter()
+    after = date_to + timedelta(days=1)
+    overlapping = ShelterStay.objects.filter(
+        case__organization_id__in=ids, admitted_on__lte=date_to
+    ).filter(Q(discharged_on__isnull=True) | Q(discharged_on__gt=date_from))
+    for shelter_type, admitted, discharged in overlapping.values_list(
+        "shelter__type", "admitted_on", "discharged_on"
+    ).iterator(chunk_size=5000):
+        first, end = max(admitted, date_from), min(discharged or after, after)
+        if end > first:
+            nights[(code(shelter_type),)] += (end - first).days
+            stays_with_nights[(code(shelter_type),)] += 1
+    return {"admissions": admissions, "bed_nights": nights, "stays": stays_with_nights}
+
+
+# --- hotline -------------------------------------------------------------------------
+
+
+def call_counts(organization_ids, date_from: date, date_to: date) -> dict:
+    """Logged calls in the period, by the rules of apps.hotline.statistics (drafts never
+    counted, days cut in settings.TIME_ZONE)."""
+    from apps.hotline.models import Call
+    from apps.hotline.statistics import local_zone, logged_calls_between
+
+    calls = logged_calls_between(
+        Call.objects.filter(organization_id__in=list(organization_ids)), date_from, date_to
+    ).order_by()
+    total = calls.count()
+    topics: Counter = Counter()
+    for values in calls.values_list("topics", flat=True).iterator(chunk_size=5000):
+        codes = {t for t in (values or []) if isinstance(t, str) and t}
+        topics.update((c,) for c in (codes or {NOT_RECORDED}))
+
+    def grouped(field):
+        out: Counter = Counter()
+        for value, n in calls.values_list(field).annotate(n=Count("id")):
+            out[(code(value),)] += n
+        return out
+
+    by_month: Counter = Counter()
+    tz = local_zone()
+    for bucket, n in (
+        calls.annotate(bucket=TruncMonth("started_at", tzinfo=tz))
+        .values_list("bucket")
+        .annotate(n=Count("id"))
+    ):
+        by_month[
+            (_month_code(bucket if not isinstance(bucket, datetime) else bucket.astimezone(tz)),)
+        ] += n
+    return {
+        "total": total,
+        "by_topic": topics,
+        "by_region": grouped("caller_region"),
+        "by_caller_category": grouped("caller_category"),
+        "by_urgency": grouped("urgency"),
+        "by_month": by_month,
+    }

@@ -1,0 +1,173 @@
+"""Lays the counts of apps.statistics.counting out as the report's tables, applies
+disclosure control when the scope asks for it and writes the notes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from itertools import product
+
+from django.utils.translation import gettext as _
+
+from apps.statistics import age, counting, disclosure
+from apps.statistics.report import TABLES, Report, ReportScope, Table
+
+
+def _domains(scope: ReportScope) -> dict[str, list[str]]:
+    from apps.hotline.models import CallerCategory, Urgency
+    from apps.referrals.models import ReferralStatus
+
+    return {
+        "status": list(counting.VICTIM_STATUSES),
+        "exploitation": list(counting.EXPLOITATION_GROUPS),
+        "sex": list(counting.SEXES),
+        "age_group": list(age.AGE_GROUPS),
+        "month": counting.months_between(scope.date_from, scope.date_to),
+        "urgency": [v for v, _label in Urgency.choices],
+        "caller_category": [v for v, _label in CallerCategory.choices],
+        "referral_status": [v for v, _label in ReferralStatus.choices],
+    }
+
+
+def layout(name: str, dimensions: list[str], counts: Counter, total, domains: dict) -> Table:
+    """A table whose rows are the full grid over its dimensions: the fixed values of a
+    dimension (in their order) plus any other value that occurs, every combination, zeros
+    included. A one-dimensional table without fixed values lists only what occurs."""
+    values = []
+    for i, dim in enumerate(dimensions):
+        key = "referral_status" if (dim == "status" and name.startswith("referrals")) else dim
+        fixed = list(domains.get(key, []))
+        present = sorted({k[i] for k, n in counts.items() if n} - set(fixed))
+        values.append(fixed + present)
+    rows = []
+    for key in product(*values):
+        row = dict(zip(dimensions, key, strict=True))
+        row["count"] = int(counts.get(key, 0))
+        rows.append(row)
+    if total is None:
+        total = sum(counts.values())
+    return Table(name=name, dimensions=list(dimensions), rows=rows, total=int(total))
+
+
+def count_all(scope: ReportScope) -> tuple[dict[str, Table], Table]:
+    """Every table before disclosure control, and the stays behind the bed-nights."""
+    ids, date_from, date_to = scope.organization_ids, scope.date_from, scope.date_to
+    with counting.report_transaction():
+        cases = counting.case_counts(ids, date_from, date_to)
+        victims = counting.victim_counts(ids, date_from, date_to)
+        assisted = counting.assisted_counts(ids, date_from, date_to)
+        services = counting.service_counts(ids, date_from, date_to)
+        referrals = counting.referral_counts(ids, date_from, date_to)
+        shelters = counting.shelter_counts(ids, date_from, date_to)
+        calls = counting.call_counts(ids, date_from, date_to)
+    counts = {
+        "cases_opened_by_type": (cases["opened_by_type"], None),
+        "cases_closed_by_reason": (cases["closed_by_reason"], None),
+        "cases_opened_by_month": (cases["opened_by_month"], None),
+        "victims_by_status": (victims["by_status"], None),
+        "victims_by_exploitation_sex_age": (victims["by_exploitation_sex_age"], None),
+        "victims_by_citizenship": (victims["by_citizenship"], None),
+        "victims_by_country_of_exploitation": (
+            victims["by_country_of_exploitation"],
+            victims["total"],
+        ),
+        "victims_by_region_of_origin": (victims["by_region"], None),
+        "victims_by_recruitment_channel": (victims["by_recruitment_channel"], victims["total"]),
+        "victims_assisted_by_sex_age": (assisted, None),
+        "services_delivered_by_type": (services, None),
+        "referrals_by_status_and_receiver_type": (referrals, None),
+        "shelter_admissions": (shelters["admissions"], None),
+        "shelter_bed_nights": (shelters["bed_nights"], None),
+        "hotline_calls_by_topic": (calls["by_topic"], calls["total"]),
+        "hotline_calls_by_region": (calls["by_region"], None),
+        "hotline_calls_by_caller_category": (calls["by_caller_category"], None),
+        "hotline_calls_by_urgency": (calls["by_urgency"], None),
+        "hotline_calls_by_month": (calls["by_month"], None),
+    }
+    domains = _domains(scope)
+    tables = {
+        name: layout(name, dims, counts[name][0], counts[name][1], domains) for name, dims in TABLES
+    }
+    stays = layout("shelter_stays", ["shelter_type"], shelters["stays"], None, domains)
+    # The stays table must have the same rows as the bed-nights table.
+    nights_keys = [r["shelter_type"] for r in tables["shelter_bed_nights"].rows]
+    stays.rows = [
+        {"shelter_type": k, "count": int(shelters["stays"].get((k,), 0))} for k in nights_keys
+    ]
+    return tables, stays
+
+
+def notes(scope: ReportScope) -> list[str]:
+    """What a reader must know to read the numbers (docs/statistics/counting-rules.md)."""
+    out = [
+        _(
+            "A victim is a person with a trafficking case opened in the period, or "
+            "identified as a victim by the competent authority in the period. Each person "
+            "counts once in each table, however many cases they have."
+        ),
+        _(
+            "Persons are counted within each organisation: until records are linked "
+            "across organisations, a person helped by two organisations counts twice in a "
+            "report over both."
+        ),
+        _(
+            "Identified: formally identified as a victim by the competent authority by the "
+            "end of the period. Presumed: a trafficking case without that identification."
+        ),
+        _(
+            "Forms of exploitation over all of a person's cases in the period: labour "
+            "(forced labour, domestic servitude, forced begging, debt collateral, forced "
+            "criminality), sexual, both, other forms, or not recorded."
+        ),
+        _(
+            "Child or adult by age when exploitation began: the earliest start recorded on "
+            "the person's cases, or the day a case was opened when none is recorded. A "
+            "partial birth date that cannot settle it counts as unknown."
+        ),
+        _(
+            "Countries of exploitation and recruitment channels: a person counts once under "
+            "each value found on their cases, so these cells add up to more than the "
+            "total, which counts each person once. The same holds for call topics."
+        ),
+        _(
+            "Victims assisted: persons with a trafficking case who received a service or "
+            "stayed in a shelter on a day of the period."
+        ),
+        _(
+            "Cases, services, referrals and shelter stays are counted under the "
+            "organisation that holds the case; hotline calls under the organisation that "
+            "logged them. Draft calls are never counted; days are cut in Bishkek time."
+        ),
+        _(
+            "Bed-nights are a sum of nights spent in a shelter inside the period, not a "
+            "number of persons: a cell is suppressed when fewer stays than the threshold "
+            "contribute to it."
+        ),
+    ]
+    if scope.disclosure_control:
+        out.append(
+            _(
+                "Disclosure control: numbers from 1 to %(below)s are suppressed, and further "
+                "cells are suppressed so that none can be worked out from the totals."
+            )
+            % {"below": disclosure.effective_threshold(scope.threshold) - 1}
+        )
+    else:
+        out.append(
+            _(
+                "No disclosure control was applied: small numbers are shown. Do not "
+                "publish this report outside the organisation."
+            )
+        )
+    return out
+
+
+def assemble(scope: ReportScope) -> Report:
+    tables, stays = count_all(scope)
+    if scope.disclosure_control:
+        threshold = disclosure.effective_threshold(scope.threshold)
+        for name, table in tables.items():
+            if name == "shelter_bed_nights":
+                disclosure.protect_like(table, stays, threshold)
+            else:
+                disclosure.protect(table, threshold)
+    return Report(scope=scope, tables=[tables[name] for name, _dims in TABLES], notes=notes(scope))

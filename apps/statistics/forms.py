@@ -1,0 +1,173 @@
+"""The report's filter: period, organisations, disclosure control."""
+
+from datetime import date, timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2099
+MAX_YEARS = 10
+
+YEAR = "year"
+QUARTER = "quarter"
+CUSTOM = "custom"
+PERIOD_CHOICES = [
+    (YEAR, pgettext_lazy("report period", "Year")),
+    (QUARTER, pgettext_lazy("report period", "Quarter")),
+    (CUSTOM, pgettext_lazy("report period", "From … to …")),
+]
+QUARTER_CHOICES = [
+    ("1", gettext_lazy("January – March")),
+    ("2", gettext_lazy("April – June")),
+    ("3", gettext_lazy("July – September")),
+    ("4", gettext_lazy("October – December")),
+]
+# Languages a download can be written in, whatever the page is shown in.
+DOWNLOAD_LANGUAGES = [("ky", "Кыргызча"), ("ru", "Русский"), ("en", "English")]
+
+
+def quarter_range(year: int, quarter: int) -> tuple[date, date]:
+    first = date(year, 3 * quarter - 2, 1)
+    after = date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
+    return first, after - timedelta(days=1)
+
+
+def years_later(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def default_data(forced_disclosure_control: bool) -> dict:
+    """What the page shows before anything is chosen: this year so far."""
+    data = {"period": YEAR, "year": str(timezone.localdate().year)}
+    if forced_disclosure_control:
+        data["disclosure_control"] = "on"
+    return data
+
+
+class ReportFilterForm(forms.Form):
+    """Which period and organisations to count. `organizations` are the member's choices
+    as (slug, name); one choice is taken without asking. `forced_disclosure_control`
+    ticks and locks the switch (the report leaves the organisation)."""
+
+    period = forms.ChoiceField(
+        label=gettext_lazy("Period"), choices=PERIOD_CHOICES, widget=forms.RadioSelect
+    )
+    year = forms.IntegerField(label=gettext_lazy("Year"), required=False)
+    quarter = forms.ChoiceField(
+        label=gettext_lazy("Quarter"), choices=QUARTER_CHOICES, required=False
+    )
+    date_from = forms.DateField(
+        label=gettext_lazy("From"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("To"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    organization = forms.MultipleChoiceField(
+        label=gettext_lazy("Organisations"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("None ticked: all the organisations you may report on."),
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "You may not report on “%(value)s”; choose among your organisations."
+            )
+        },
+    )
+    disclosure_control = forms.BooleanField(
+        label=gettext_lazy("Hide small numbers (disclosure control)"),
+        required=False,
+        help_text=gettext_lazy("Always on when the report covers more than your own organisation."),
+    )
+
+    def __init__(self, data=None, *, organizations, forced_disclosure_control: bool, **kw):
+        today = timezone.localdate()
+        kw.setdefault(
+            "initial",
+            {
+                "period": YEAR,
+                "year": today.year,
+                "quarter": str((today.month - 1) // 3 + 1),
+                "disclosure_control": forced_disclosure_control,
+            },
+        )
+        super().__init__(data, **kw)
+        self.forced_disclosure_control = forced_disclosure_control
+        self.fields["organization"].choices = list(organizations)
+        if len(organizations) <= 1:
+            self.fields["organization"].widget = forms.MultipleHiddenInput()
+        self.fields["year"].widget.attrs.update(min=EARLIEST_YEAR, max=LATEST_YEAR)
+        if forced_disclosure_control:
+            self.fields["disclosure_control"].disabled = True
+            self.fields["disclosure_control"].initial = True
+
+    def clean_year(self):
+        year = self.cleaned_data.get("year")
+        if year is not None and not EARLIEST_YEAR <= year <= LATEST_YEAR:
+            raise forms.ValidationError(_("Enter a year between 2000 and 2099."))
+        return year
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        period = data.get("period")
+        if period in (YEAR, QUARTER):
+            year = data.get("year")
+            if year is None:
+                self.add_error("year", _("Enter the year."))
+                return data
+            if period == YEAR:
+                date_from, date_to = date(year, 1, 1), date(year, 12, 31)
+            else:
+                if not data.get("quarter"):
+                    self.add_error("quarter", _("Choose the quarter."))
+                    return data
+                date_from, date_to = quarter_range(year, int(data["quarter"]))
+        else:
+            date_from, date_to = data.get("date_from"), data.get("date_to")
+            if date_from is None:
+                self.add_error("date_from", _("Enter the first day of the period."))
+            if date_to is None:
+                self.add_error("date_to", _("Enter the last day of the period."))
+            if date_from is None or date_to is None:
+                return data
+            if date_from > date_to:
+                raise forms.ValidationError(_("The start date is after the end date."))
+            if date_to >= years_later(date_from, MAX_YEARS):
+                raise forms.ValidationError(
+                    _("Choose a period of at most %(years)s years.") % {"years": MAX_YEARS}
+                )
+            for name, day in (("date_from", date_from), ("date_to", date_to)):
+                if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+                    self.add_error(name, _("Enter a date between 2000 and 2099."))
+            if self.errors:
+                return data
+        data["from"], data["to"] = date_from, date_to
+        if self.forced_disclosure_control:
+            data["disclosure_control"] = True
+        return data
+
+    def query(self, **extra) -> str:
+        """The filter as a query string, for the download links."""
+        d = self.cleaned_data
+        params = [
+            ("period", CUSTOM),
+            ("date_from", d["from"].isoformat()),
+            ("date_to", d["to"].isoformat()),
+        ]
+        params += [("organization", slug) for slug in d.get("organization") or []]
+        if d.get("disclosure_control"):
+            params.append(("disclosure_control", "on"))
+        params += list(extra.items())
+        return urlencode(params)

@@ -1,0 +1,141 @@
+"""The national report as a file: JSON, CSV or XLSX. Used by the command and by the
+downloads of the statistics pages, so that both give the same file.
+
+- JSON: the list of tables of `Report.as_json()` (codes only, no labels).
+- CSV (long format, one line per cell): table, row_type ("cell" or "total"), then for
+  each of up to three dimensions its name, the code and the label in the chosen
+  language, then count (a number or "suppressed"). UTF-8 with a BOM for Excel.
+- XLSX: a sheet of notes, then one sheet per table with codes and labels side by side
+  and the total last.
+
+Text that a spreadsheet would run as a formula is neutralised
+(apps.hotline.statistics.neutralise_formula, built on FORMULA_PREFIXES).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+from django.utils import translation
+
+from apps.hotline.statistics import neutralise_formula
+from apps.statistics.report import Report
+
+FORMATS = ("json", "csv", "xlsx")
+CONTENT_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+MAX_DIMENSIONS = 3
+
+
+def _labels(table_name: str, dimension: str) -> dict[str, str]:
+    try:
+        from apps.statistics.display import code_labels
+    except ImportError:  # the labels module is optional for the files: codes still say it all
+        return {}
+    return code_labels(table_name, dimension)
+
+
+def _title(kind: str, name: str) -> str:
+    try:
+        from apps.statistics import display
+
+        return str(display.table_title(name) if kind == "table" else display.dimension_title(name))
+    except (ImportError, AttributeError):
+        return name
+
+
+def write_json(report: Report, language: str = "en") -> bytes:
+    return json.dumps(report.as_json(), ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def write_csv(report: Report, language: str = "en") -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    header = ["table", "row_type"]
+    for i in range(1, MAX_DIMENSIONS + 1):
+        header += [f"dimension_{i}", f"code_{i}", f"label_{i}"]
+    writer.writerow(header + ["count"])
+    with translation.override(language):
+        for table in report.tables:
+            labels = {d: _labels(table.name, d) for d in table.dimensions}
+            for row in table.rows:
+                line = [table.name, "cell"]
+                for d in table.dimensions:
+                    code = str(row[d])
+                    line += [d, code, str(labels[d].get(code, code))]
+                line += [""] * (3 * (MAX_DIMENSIONS - len(table.dimensions)))
+                writer.writerow([neutralise_formula(v) for v in line] + [row["count"]])
+            writer.writerow([table.name, "total"] + [""] * (3 * MAX_DIMENSIONS) + [table.total])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _sheet_name(name: str, taken: set[str]) -> str:
+    """Excel's rules: at most 31 characters, none of []:*?/\\, unique in the workbook."""
+    base = re.sub(r"[\[\]:*?/\\]", " ", name)[:31] or "Sheet"
+    candidate, n = base, 2
+    while candidate.lower() in taken:
+        suffix = f"~{n}"
+        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def write_xlsx(report: Report, language: str = "en") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
+    book = Workbook()
+    book.remove(book.active)
+    taken: set[str] = set()
+    with translation.override(language):
+        notes = book.create_sheet(_sheet_name("notes", taken))
+        scope = report.scope
+        notes.append([f"{scope.date_from.isoformat()} – {scope.date_to.isoformat()}"])
+        for note in report.notes:
+            notes.append([neutralise_formula(str(note))])
+        notes.column_dimensions["A"].width = 120
+        for table in report.tables:
+            sheet = book.create_sheet(_sheet_name(table.name, taken))
+            sheet.append([neutralise_formula(_title("table", table.name)), table.name])
+            sheet.cell(row=1, column=1).font = bold
+            header = []
+            for d in table.dimensions:
+                header += [d, neutralise_formula(_title("dimension", d))]
+            sheet.append(header + ["count"])
+            for cell in sheet[2]:
+                cell.font = bold
+            labels = {d: _labels(table.name, d) for d in table.dimensions}
+            for row in table.rows:
+                line = []
+                for d in table.dimensions:
+                    code = str(row[d])
+                    line += [
+                        neutralise_formula(code),
+                        neutralise_formula(str(labels[d].get(code, code))),
+                    ]
+                sheet.append(line + [row["count"]])
+            sheet.append(["total"] + [""] * (2 * len(table.dimensions) - 1) + [table.total])
+            for cell in sheet[sheet.max_row]:
+                cell.font = bold
+            for i in range(2 * len(table.dimensions)):
+                sheet.column_dimensions[chr(ord("A") + i)].width = 28 if i % 2 else 18
+            sheet.freeze_panes = "A3"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+WRITERS = {"json": write_json, "csv": write_csv, "xlsx": write_xlsx}
+
+
+def write(report: Report, fmt: str, language: str = "en") -> bytes:
+    if fmt not in WRITERS:
+        raise ValueError(f"format must be one of {FORMATS}")
+    return WRITERS[fmt](report, language)
