@@ -16,8 +16,8 @@ from apps.hotline.statistics import (
     calls_for_statistics,
     default_range,
     hotline_statistics,
-    neutralise_formula,
 )
+from apps.people.validation import neutralise_formula
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 URL = "/hotline/statistics/"

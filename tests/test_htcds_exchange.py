@@ -270,7 +270,7 @@ def test_round_trip_csv_through_the_commands(case, referral, partner, partner_ad
     call_command("export_htcds", referral=referral.pk, format="csv", output=str(out))
     stdout = io.StringIO()
     call_command("import_htcds", str(out), organization=partner.slug, dry_run=True, stdout=stdout)
-    assert "Dry run" in stdout.getvalue() and "cases opened: 1" in stdout.getvalue()
+    assert "Dry run" in stdout.getvalue() and "cases created: 1" in stdout.getvalue()
     assert not Person.objects.filter(organization=partner).exists()
     call_command("import_htcds", str(out), organization=partner.slug, stdout=io.StringIO())
     assert_consented_fields_arrived(partner, case)

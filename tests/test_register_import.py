@@ -758,3 +758,27 @@ def test_a_workbook_with_xml_entities_is_refused_and_nothing_imported(admin, lev
     plan = plan_import(admin.organization, _workbook_with_entity(levels), "register.xlsx")
     assert errors_of(plan) == [(None, "", "The file is not a valid Excel workbook (.xlsx).")]
     assert Person.objects.count() == 0
+
+
+def test_register_changed_while_writing_keeps_the_upload_to_check_again(
+    admin, login, client, settings, tmp_path, monkeypatch
+):
+    from apps.people import register_views
+
+    settings.VAR_DIR = tmp_path
+    login(admin)
+    token = upload(client, csv_bytes(*GOOD_ROWS)).context["token"]
+
+    def changed_meanwhile(*args, **kwargs):
+        raise register_import.RegisterChanged()
+
+    real_apply = register_views.apply_import
+    monkeypatch.setattr(register_views, "apply_import", changed_meanwhile)
+    conflict = client.post("/people/import/", {"action": "confirm", "token": token})
+    assert conflict.status_code == 409
+    assert "The register changed" in conflict.content.decode()
+    assert (tmp_path / "imports" / f"{token}.bin").is_file() and not Person.objects.exists()
+
+    monkeypatch.setattr(register_views, "apply_import", real_apply)
+    done = client.post("/people/import/", {"action": "confirm", "token": token}, follow=True)
+    assert "3 people registered" in done.content.decode()

@@ -15,7 +15,6 @@ import json
 from django.utils.translation import gettext as _
 
 from apps.exchange.htcds import HTCDS_FIELDS, REQUIRED_FIELDS
-from apps.hotline.statistics import neutralise_formula
 from apps.people.register_import import (
     MAX_FILE_BYTES,
     ImportReport,
@@ -23,6 +22,7 @@ from apps.people.register_import import (
     _csv_lines,
     _xlsx_lines,
 )
+from apps.people.validation import neutralise_formula
 
 FORMATS = ("json", "csv", "xlsx")
 CONTENT_TYPES = {

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from apps.accounts.roles import Permission
 from apps.core.selectors import reference_labels, reference_values
 from apps.hotline.models import Call, CallerCategory, Channel, Outcome, Urgency
-from apps.people.validation import FORMULA_PREFIXES
 
 MONTH = "month"
 WEEK = "week"
@@ -268,13 +267,3 @@ def count_tables(stats: HotlineStatistics) -> list[Table]:
         Table("urgency", _("Calls by urgency"), _("Urgency"), stats.by_urgency),
         Table("outcome", _("Calls by outcome"), _("Outcome"), stats.by_outcome),
     ]
-
-
-def neutralise_formula(value):
-    """Text a spreadsheet would run as a formula gets a leading apostrophe; other values
-    pass unchanged."""
-    if isinstance(value, str) and (
-        value.startswith(FORMULA_PREFIXES) or value.lstrip(" ").startswith(FORMULA_PREFIXES)
-    ):
-        return "'" + value
-    return value

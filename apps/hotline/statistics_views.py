@@ -24,9 +24,9 @@ from apps.hotline.statistics import (
     can_view_statistics,
     count_tables,
     default_range,
-    neutralise_formula,
     period_title,
 )
+from apps.people.validation import neutralise_formula
 
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)

@@ -48,6 +48,7 @@ from apps.core import audit
 from apps.core.crypto import organization_index_key
 from apps.core.models import AuditEntry
 from apps.core.selectors import reference_codes
+from apps.core.staged_upload import PlanChanged
 from apps.people.models import Person, PersonNameKey, Sex
 from apps.people.name_keys import name_tokens, stored_keys
 from apps.people.services import index_person_name, require
@@ -194,7 +195,7 @@ class ImportPlan:
         return self.report.ok
 
 
-class RegisterChanged(Exception):
+class RegisterChanged(PlanChanged):
     """The organisation's people changed between checking and writing; check again."""
 
     def __init__(self):

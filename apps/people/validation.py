@@ -60,3 +60,13 @@ def reject_formula(value: str) -> None:
 def split_list(value: str) -> list[str]:
     """A comma, semicolon or newline separated list as typed in a form."""
     return [p.strip() for p in re.split(r"[;,\n]", value or "") if p.strip()]
+
+
+def neutralise_formula(value):
+    """Text a spreadsheet would run as a formula gets a leading apostrophe; other values
+    pass unchanged."""
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_PREFIXES) or value.lstrip(" ").startswith(FORMULA_PREFIXES)
+    ):
+        return "'" + value
+    return value

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from apps.people.validation import FORMULA_PREFIXES
+from apps.people.validation import neutralise_formula
 from apps.statistics.age import ADULT, CHILD, age_bounds, age_group
 
 DEFAULT_K = 11  # the value CTDC publishes with
@@ -987,7 +987,7 @@ def is_k_anonymous(rows: Iterable, k: int) -> bool:
 
 def _safe(value: str) -> str:
     # All values come from fixed vocabularies; this keeps it so for spreadsheets.
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    return neutralise_formula(value)
 
 
 def write_release(release: Release, path: Path) -> None:

@@ -9,7 +9,7 @@ downloads of the statistics pages, so that both give the same file.
   and the total last.
 
 Text that a spreadsheet would run as a formula is neutralised
-(apps.hotline.statistics.neutralise_formula, built on FORMULA_PREFIXES).
+(apps.people.validation.neutralise_formula).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import re
 
 from django.utils import translation
 
-from apps.hotline.statistics import neutralise_formula
+from apps.people.validation import neutralise_formula
 from apps.statistics.report import Report
 
 FORMATS = ("json", "csv", "xlsx")

@@ -8,12 +8,8 @@ from django.utils import translation
 
 from apps.accounts.models import Membership, Organization
 from apps.accounts.roles import Permission, Role
-from apps.people.register_import import (
-    MAX_FILE_BYTES,
-    RegisterChanged,
-    apply_import,
-    plan_import,
-)
+from apps.core.staged_upload import PlanChanged
+from apps.people.register_import import MAX_FILE_BYTES, apply_import, plan_import
 
 
 @dataclass
@@ -38,10 +34,24 @@ class SystemImport:
 
 
 class Command(BaseCommand):
+    """Check a whole file, print its report, then write it all or nothing. Other
+    importers (the HTCDS import) subclass it with their own file kinds and plan."""
+
     help = (
         "Import people and their cases from a CSV (UTF-8) or XLSX register. "
         "The whole file is checked first; if any row is wrong nothing is written."
     )
+    actor_class = SystemImport
+    suffixes = (".csv", ".xlsx")
+
+    def plan(self, organization, data: bytes, filename: str):
+        return plan_import(organization, data, filename)
+
+    def apply(self, actor, plan) -> None:
+        apply_import(actor, plan)
+
+    def print_plan_notes(self, plan) -> None:
+        """What the file holds that will not be imported (nothing, for a register)."""
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the register, .csv or .xlsx")
@@ -68,7 +78,7 @@ class Command(BaseCommand):
         org = Organization.objects.filter(slug=slug).first()
         if org is None:
             raise CommandError(f"No organisation with the short name {slug!r}.")
-        actor = SystemImport(org)
+        actor = self.actor_class(org)
         if email:
             member = (
                 Membership.objects.filter(
@@ -85,25 +95,26 @@ class Command(BaseCommand):
             actor = member
 
         path = Path(file)
-        if path.suffix.lower() not in (".csv", ".xlsx"):
-            raise CommandError("The file must be a .csv or .xlsx file.")
+        if path.suffix.lower() not in self.suffixes:
+            raise CommandError(f"The file must be a {' or '.join(self.suffixes)} file.")
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
         if path.stat().st_size > MAX_FILE_BYTES:
             raise CommandError(f"The file is larger than {MAX_FILE_BYTES // 2**20} MB.")
 
-        plan = plan_import(org, path.read_bytes(), path.name)
+        plan = self.plan(org, path.read_bytes(), path.name)
         report = plan.report
         if not plan.ok:
             self._print_errors(report)
             raise CommandError(
                 f"The file was rejected: {report.error_count} problem(s). Nothing was imported."
             )
+        self.print_plan_notes(plan)
         if not dry_run:
             try:
-                apply_import(actor, plan)
-            except RegisterChanged as exc:
-                raise CommandError(str(exc))
+                self.apply(actor, plan)
+            except PlanChanged as exc:
+                raise CommandError(str(exc)) from exc
         self._print_counts(report, dry_run)
 
     def _print_errors(self, report):
