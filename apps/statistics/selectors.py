@@ -20,12 +20,7 @@ def organizations_for_report(membership, requested_slugs=None) -> tuple[int, ...
     Asking for an organisation outside that set raises Organization.DoesNotExist
     (views answer 404), so that a slug does not tell whether the organisation exists.
     """
-    if membership is None or not membership.can(Permission.VIEW_STATISTICS):
-        raise PermissionDenied
-    if membership.role == Role.NATIONAL_COORDINATOR:
-        allowed = Organization.objects.filter(shares_aggregates=True)
-    else:
-        allowed = Organization.objects.filter(pk=membership.organization_id)
+    allowed = _reportable(membership)
     if requested_slugs:
         slugs = set(requested_slugs)
         found = dict(allowed.filter(slug__in=slugs).values_list("slug", "pk"))
@@ -33,6 +28,20 @@ def organizations_for_report(membership, requested_slugs=None) -> tuple[int, ...
             raise Organization.DoesNotExist
         return tuple(sorted(found.values()))
     return tuple(allowed.order_by("pk").values_list("pk", flat=True))
+
+
+def report_organization_choices(membership) -> list[tuple[str, str]]:
+    """(slug, name) of the organisations the member may report on, by name; the same
+    rule as organizations_for_report (PermissionDenied for anyone else)."""
+    return list(_reportable(membership).order_by("name").values_list("slug", "name"))
+
+
+def _reportable(membership):
+    if membership is None or not membership.can(Permission.VIEW_STATISTICS):
+        raise PermissionDenied
+    if membership.role == Role.NATIONAL_COORDINATOR:
+        return Organization.objects.filter(shares_aggregates=True)
+    return Organization.objects.filter(pk=membership.organization_id)
 
 
 def disclosure_control_required(membership, organization_ids) -> bool:

@@ -15,7 +15,11 @@ from apps.statistics import display, writers
 from apps.statistics.forms import DOWNLOAD_LANGUAGES, ReportFilterForm, default_data
 from apps.statistics.pdf import report_pdf
 from apps.statistics.report import ReportScope, build_report
-from apps.statistics.selectors import disclosure_control_required, organizations_for_report
+from apps.statistics.selectors import (
+    disclosure_control_required,
+    organizations_for_report,
+    report_organization_choices,
+)
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -29,13 +33,10 @@ AUDIT_TARGET = "national_statistics"
 def filter_form(request, membership):
     """The bound filter form (defaults when nothing was asked), and its choices: (slug,
     name) of the organisations the member may report on."""
-    ids = organizations_for_report(membership)
-    choices = list(
-        Organization.objects.filter(id__in=ids).order_by("name").values_list("slug", "name")
-    )
+    choices = report_organization_choices(membership)
     if not choices:
         raise PermissionDenied
-    forced = disclosure_control_required(membership, ids)
+    forced = disclosure_control_required(membership, [slug for slug, _name in choices])
     data = request.GET if "period" in request.GET else default_data(forced)
     return ReportFilterForm(data, organizations=choices, forced_disclosure_control=forced), choices
 
