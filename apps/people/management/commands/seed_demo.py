@@ -93,6 +93,7 @@ class Command(BaseCommand):
                 )
             self._directory(members)
             workers = [members["caseworker@demo.example"], members["lawyer@demo.example"]]
+            self._shelter_member = members["shelter@demo.example"]
             for i in range(people):
                 org_member = (
                     members["shelter@demo.example"] if i % 5 == 4 else members["admin@demo.example"]
@@ -260,6 +261,8 @@ class Command(BaseCommand):
             type(case).objects.filter(pk=case.pk).update(identified_on=identified)
         if exploitation:
             self._services(rng, member, case, opened, today)
+            if member.organization.slug == "demo-bishkek" and rng.random() < 0.25:
+                self._referral(rng, member, case)
         if rng.random() < 0.3:
             case_services.change_case_status(
                 membership=member,
@@ -284,6 +287,29 @@ class Command(BaseCommand):
             # Closing stamps today; the demo spreads closures over the two years.
             closed = min(today, opened + timedelta(days=rng.randint(60, 400)))
             type(case).objects.filter(pk=case.pk).update(closed_on=closed)
+
+    def _referral(self, rng, member, case):
+        """A referral to the demo shelter with the person's consent; the shelter accepts
+        most, declines some, and a few are still waiting."""
+        from apps.referrals import services as referral_services
+
+        referral = referral_services.create_referral(
+            membership=member,
+            case=case,
+            services=["shelter", "psychological"],
+            shared_fields=["given_name", "sex", "languages", "exploitation", "needs"],
+            to_organization=self._shelter_member.organization,
+            purpose="[DEMO] Safe accommodation and counselling.",
+        )
+        answer = rng.random()
+        if answer < 0.6:
+            referral_services.accept_referral(membership=self._shelter_member, referral=referral)
+        elif answer < 0.8:
+            referral_services.decline_referral(
+                membership=self._shelter_member,
+                referral=referral,
+                reason="[DEMO] No bed free for the dates asked.",
+            )
 
     def _services(self, rng, member, case, opened, today):
         """Services delivered to a victim, and a shelter stay for some of the shelter's."""
