@@ -54,11 +54,16 @@ def test_api_create_and_open_case(client, login, caseworker):
     c = client.post(
         "/api/v1/cases/",
         {"person": person["id"], "case_type": "trafficking", "exploitation": ["forced_labour"],
-         "countries_of_exploitation": ["ru"]},
+         "countries_of_exploitation": ["ru"], "identified_on": "2026-02-03"},
         content_type="application/json",
     )  # fmt: skip
     assert c.status_code == 201, c.content
     assert c.json()["countries_of_exploitation"] == ["RU"]
+    # The formal identification date counts the person as identified in the statistics.
+    assert c.json()["identified_on"] == "2026-02-03"
+    from apps.cases.models import Case
+
+    assert str(Case.objects.get(pk=c.json()["id"]).identified_on) == "2026-02-03"
     bad = client.post(
         "/api/v1/cases/",
         {"person": person["id"], "case_type": "smuggling"},

@@ -42,6 +42,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "opened_on",
             "exploitation_began_on",
             "exploitation_ended_on",
+            "identified_on",
             "closed_on",
             "version",
         ]
