@@ -405,3 +405,30 @@ def test_confirm_with_another_sessions_token_writes_nothing(partner_admin, login
     r = client.post("/exchange/import/", {"action": "confirm", "token": "a" * 40})
     assert r.status_code == 302
     assert not Person.objects.exists()
+
+
+def test_citizenship_recruitment_and_control_travel_when_consented(
+    caseworker, case, partner, partner_admin, login, client
+):
+    shared = SHARED + ["citizenship", "recruitment_channel", "means_of_control"]
+    referral = refer(caseworker, case, partner, shared=shared)
+    login(caseworker)
+    body = download(client, referral, "json").content
+    plan = plan_import(partner, body, "case.json")
+    assert plan.ok, plan.report.errors
+    apply_import(partner_admin, plan)
+    person = imported_person(partner)
+    imported = Case.objects.get(person=person)
+    assert person.citizenship == "KG"
+    assert imported.means_of_control == ["debt_bondage"]
+    # HTCDS's recruitment methods are coarser than Koldoo's channels: an online
+    # advertisement comes back as one.
+    assert imported.recruitment_channel == "online_ad"
+
+
+def test_receiver_sees_the_new_consented_fields_with_labels(caseworker, case, partner):
+    from apps.referrals.selectors import shared_rows, shared_view
+
+    referral = refer(caseworker, case, partner, shared=["citizenship", "means_of_control"])
+    rows = dict(shared_rows(referral, shared_view(referral)))
+    assert rows == {"citizenship": "Kyrgyzstan", "means of control": "Debt bondage"}

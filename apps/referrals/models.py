@@ -94,6 +94,7 @@ class SharedField(models.TextChoices):
     GIVEN_NAME = "given_name", _("given name")
     PATRONYMIC = "patronymic", _("patronymic")
     SEX = "sex", _("sex")
+    CITIZENSHIP = "citizenship", _("citizenship")
     BIRTH_DATE = "birth_date", _("date of birth")
     PHONES = "phones", _("phones")
     DOCUMENT_NUMBERS = "document_numbers", _("document numbers")
@@ -102,6 +103,8 @@ class SharedField(models.TextChoices):
     CASE_TYPE = "case_type", _("case type")
     EXPLOITATION = "exploitation", _("forms of exploitation")
     COUNTRIES_OF_EXPLOITATION = "countries_of_exploitation", _("countries of exploitation")
+    RECRUITMENT_CHANNEL = "recruitment_channel", _("recruitment channel")
+    MEANS_OF_CONTROL = "means_of_control", _("means of control")
     NEEDS = "needs", _("needs")
 
 

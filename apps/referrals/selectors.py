@@ -25,13 +25,20 @@ PERSON_FIELDS = (
     "given_name",
     "patronymic",
     "sex",
+    "citizenship",
     "birth_date",
     "phones",
     "document_numbers",
     "address",
     "languages",
 )
-CASE_FIELDS = ("case_type", "exploitation", "countries_of_exploitation")
+CASE_FIELDS = (
+    "case_type",
+    "exploitation",
+    "countries_of_exploitation",
+    "recruitment_channel",
+    "means_of_control",
+)
 
 
 def directory_entries(*, q: str = "", service: str = "", region: str = ""):
@@ -200,6 +207,8 @@ def shared_rows(referral: Referral, data: dict) -> list[tuple[str, str]]:
     exploitation = reference_labels("exploitation")
     case_types = reference_labels("case_type")
     languages = reference_labels("language")
+    channels = reference_labels("recruitment_channel")
+    controls = reference_labels("means_of_control")
     sexes = dict(Sex.choices)
     rows = []
     for name, value in data.items():
@@ -211,6 +220,12 @@ def shared_rows(referral: Referral, data: dict) -> list[tuple[str, str]]:
             text = ", ".join(str(exploitation.get(v, v)) for v in value or [])
         elif name == "countries_of_exploitation":
             text = ", ".join(str(countries.get(v, v)) for v in value or [])
+        elif name == "citizenship":
+            text = str(countries.get(value, value or ""))
+        elif name == "recruitment_channel":
+            text = str(channels.get(value, value or ""))
+        elif name == "means_of_control":
+            text = ", ".join(str(controls.get(v, v)) for v in value or [])
         elif name == "languages":
             text = ", ".join(str(languages.get(v, v)) for v in value or [])
         elif isinstance(value, list | tuple):
