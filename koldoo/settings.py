@@ -239,4 +239,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-KOLDOO_SUPPRESSION_THRESHOLD = 5
+# Cells below this are suppressed in reports that leave an organisation (never below 3:
+# apps.statistics.disclosure.effective_threshold).
+KOLDOO_SUPPRESSION_THRESHOLD = int(os.environ.get("KOLDOO_SUPPRESSION_THRESHOLD", "5"))
