@@ -388,11 +388,21 @@ def test_admin_dashboard_shows_figures_above_their_work(client, login, admin, tw
     assert html.index("Cases opened") < html.index("My tasks")
 
 
-def test_dashboard_report_is_cached_per_scope(client, login, admin, two_victims):
+def test_dashboard_report_is_cached_per_scope_and_every_look_audited(
+    client, login, admin, two_victims, monkeypatch
+):
+    from apps.statistics import services as statistics_services
+
+    built = []
+    real_build = statistics_services.build_report
+    monkeypatch.setattr(
+        statistics_services, "build_report", lambda scope: built.append(scope) or real_build(scope)
+    )
     login(admin)
     client.get("/")
     client.get("/")
-    assert AuditEntry.objects.filter(target_type="national_statistics").count() == 1
+    assert len(built) == 1
+    assert AuditEntry.objects.filter(target_type="national_statistics").count() == 2
 
 
 def test_case_worker_dashboard_has_no_figures(client, login, caseworker):

@@ -15,7 +15,7 @@ from apps.api.permissions import HasMembership
 from apps.statistics.forms import EARLIEST_YEAR, LATEST_YEAR, MAX_YEARS, years_later
 from apps.statistics.report import ReportScope
 from apps.statistics.selectors import disclosure_control_required, organizations_for_report
-from apps.statistics.views import run_report
+from apps.statistics.services import run_report
 
 
 class StatisticsQuery(serializers.Serializer):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.roles import Permission
 from apps.statistics import display
 from apps.statistics.report import Report, ReportScope
+from apps.statistics.services import record_report_run, run_report
 
 CACHE_SECONDS = 300
 
@@ -68,7 +69,6 @@ def dashboard_figures(membership, *, request=None, today: date | None = None):
     numbers suppressed where the report leaves the organisation; None for members who do
     not view statistics."""
     from apps.statistics.selectors import disclosure_control_required, organizations_for_report
-    from apps.statistics.views import run_report
 
     if membership is None or not membership.can(Permission.VIEW_STATISTICS):
         return None
@@ -87,6 +87,8 @@ def dashboard_figures(membership, *, request=None, today: date | None = None):
     if report is None:
         report = run_report(membership, scope, request=request)
         cache.set(key, report, CACHE_SECONDS)
+    else:
+        record_report_run(membership, scope, request=request)  # each look is audited
 
     opened = _table(report, "cases_opened_by_type")
     closed = _table(report, "cases_closed_by_reason")

@@ -9,17 +9,16 @@ from django.utils.translation import get_language, override
 from apps.accounts.access import member_with
 from apps.accounts.models import Organization
 from apps.accounts.roles import Permission
-from apps.core import audit
-from apps.core.models import AuditEntry
 from apps.statistics import display, writers
 from apps.statistics.forms import DOWNLOAD_LANGUAGES, ReportFilterForm, default_data
 from apps.statistics.pdf import report_pdf
-from apps.statistics.report import ReportScope, build_report
+from apps.statistics.report import ReportScope
 from apps.statistics.selectors import (
     disclosure_control_required,
     organizations_for_report,
     report_organization_choices,
 )
+from apps.statistics.services import run_report
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -27,7 +26,6 @@ FORMATS = {
     "pdf": "application/pdf",
     "json": "application/json",
 }
-AUDIT_TARGET = "national_statistics"
 
 
 def filter_form(request, membership):
@@ -64,28 +62,6 @@ def scope_of(membership, cleaned, choices) -> ReportScope:
 def chosen_names(cleaned, choices) -> list[str]:
     slugs = set(cleaned.get("organization") or [slug for slug, _name in choices])
     return [name for slug, name in choices if slug in slugs]
-
-
-def run_report(membership, scope: ReportScope, *, request=None, fmt: str = "", lang: str = ""):
-    """Build the report and write who ran it for which scope into the audit trail (a
-    download or an API call as an export). Written with audit.record rather than
-    by_member: a report has no record of its own to name as the target."""
-    report = build_report(scope)
-    audit.record(
-        AuditEntry.Action.EXPORT if fmt else AuditEntry.Action.VIEW,
-        user=membership.user,
-        organization=membership.organization,
-        target_type=AUDIT_TARGET,
-        detail={
-            "from": scope.date_from.isoformat(),
-            "to": scope.date_to.isoformat(),
-            "organizations": list(scope.organization_ids),
-            "disclosure_control": scope.disclosure_control,
-            **({"format": fmt, "language": lang} if fmt else {}),
-        },
-        request=request,
-    )
-    return report
 
 
 @login_required
