@@ -266,6 +266,18 @@ def test_external_referral_pdf_in_russian_is_audited(caseworker, case, login, cl
     assert client.get(f"/referrals/{referral.pk}/form.pdf?lang=ky").status_code == 404
 
 
+def test_cancelled_referral_prints_no_form(caseworker, case, login, client):
+    entry = DirectoryEntry.objects.get(name="Sezim", organization=None)
+    referral = services.create_referral(
+        membership=caseworker, case=case, to_entry=entry, services=["shelter"],
+        shared_fields=["given_name"], consent_valid_until=datetime.date(2099, 1, 1),
+    )  # fmt: skip
+    login(caseworker)
+    assert client.get(f"/referrals/{referral.pk}/form.pdf").status_code == 200
+    services.change_status(membership=caseworker, referral=referral, status="cancelled")
+    assert client.get(f"/referrals/{referral.pk}/form.pdf").status_code == 404
+
+
 def test_directory_search(caseworker, shelter, login, client):
     assert {e.name for e in selectors.directory_entries(service="legal")} >= {
         "Bir Duino-Kyrgyzstan"

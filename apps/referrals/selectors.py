@@ -5,6 +5,7 @@ the consented fields only, and `received_referral_for` checks the consent on eve
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import Organization
 from apps.accounts.roles import Permission
@@ -170,6 +171,26 @@ def received_referral_for(membership, referral_id, *, readable: bool = True) -> 
     if readable and not receiver_may_read(referral):
         raise Http404
     return referral
+
+
+# A referral that was declined or cancelled sends nothing any more.
+CLOSED_STATUSES = (ReferralStatus.DECLINED, ReferralStatus.CANCELLED)
+
+
+def sender_share_refusal(referral: Referral) -> str:
+    """Why the sending organisation may not pass this referral's data on now (a printed
+    form, an HTCDS file), or "" when it may: the consent, read fresh, must be in force
+    and the referral neither declined nor cancelled. Acceptance is not needed: referrals
+    to organisations outside Koldoo are never accepted in Koldoo."""
+    referral.consent.refresh_from_db(fields=["withdrawn_on", "valid_until"])
+    if not referral.consent.in_force:
+        return _(
+            "The person's consent to this referral is no longer in force, so their data "
+            "cannot be exported."
+        )
+    if referral.status in CLOSED_STATUSES:
+        return _("This referral was declined or cancelled; its data cannot be exported.")
+    return ""
 
 
 def receiver_may_read(referral: Referral, *, reload: bool = True) -> bool:

@@ -278,7 +278,7 @@ def referral_detail(request, referral_id):
 def referral_pdf(request, referral_id):
     m = member_with(request, Permission.VIEW_CASES)
     referral = selectors.sent_referral_for(m, referral_id)
-    if not referral.consent.in_force:
+    if selectors.sender_share_refusal(referral):
         raise Http404
     lang = request.GET.get("lang", "ru")
     if lang not in ("ky", "ru", "en"):
