@@ -45,7 +45,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "simple_history",
     "allauth",
@@ -75,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "apps.accounts.middleware.MembershipMiddleware",
+    "apps.core.middleware.CraftedInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -141,7 +141,17 @@ AUTH_PASSWORD_VALIDATORS = [
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "none"
+# An address becomes a sign-in only once verified. Accounts made by the operator or
+# through an invitation link start verified; changing one's address needs the password
+# again (reauthentication) and takes effect when the new address is confirmed; the old
+# address is told.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_UNIQUE_EMAIL = True
+# Days an organisation admin's invitation link stays valid.
+KOLDOO_INVITATION_DAYS = int(os.environ.get("KOLDOO_INVITATION_DAYS", "7"))
 ACCOUNT_ADAPTER = "apps.accounts.adapters.KoldooAccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
@@ -151,10 +161,41 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "5/m/ip,3/m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# allauth refuses a second factor while any address of the user is unverified (it guards
+# against strangers signing up with someone's address; Koldoo has no self sign-up). An
+# organisation that turns on its two-factor rule must not lock out a member whose new
+# address is still unconfirmed: they set up TOTP at their next sign-in.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_TOTP_ISSUER = "Koldoo"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+
+# Sign-in rate limits and API throttles count in a cache shared by every worker process
+# and kept across restarts: the database (table made by `manage.py createcachetable`),
+# or Redis when KOLDOO_CACHE_URL (or REDIS_URL) is set, e.g. redis://127.0.0.1:6379/1.
+_CACHE_URL = os.environ.get("KOLDOO_CACHE_URL") or os.environ.get("REDIS_URL")
+if _CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _CACHE_URL,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "koldoo_cache",
+        }
+    }
+# Reverse proxies in front of Koldoo that append to X-Forwarded-For (0: none, the socket
+# address is the client's). Counted from the right, so a client cannot forge its address
+# by sending its own header: apps/core/client_address.py, used by rate limits and audit.
+KOLDOO_TRUSTED_PROXY_COUNT = int(os.environ.get("KOLDOO_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = KOLDOO_TRUSTED_PROXY_COUNT
+# Days a new API token is valid unless its creator says otherwise.
+KOLDOO_API_TOKEN_DAYS = int(os.environ.get("KOLDOO_API_TOKEN_DAYS", "90"))
 
 # An idle session ends after 30 minutes; every request renews it.
 SESSION_COOKIE_AGE = int(os.environ.get("KOLDOO_SESSION_MINUTES", "30")) * 60
@@ -201,12 +242,19 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "koldoo@localhost")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Hashed, expiring tokens bound to one membership (apps.api.models.ApiToken).
+        "apps.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # JSON with a depth limit (apps.core.input_limits); forms and multipart as DRF's defaults.
+    "DEFAULT_PARSER_CLASSES": [
+        "apps.core.input_limits.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "apps.api.pagination.CappedLimitOffsetPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": "2000/hour"},
@@ -216,6 +264,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "People and cases of the signed-in organisation, scoped by role.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One name for the licence status wherever it appears (agency, its history).
+    "ENUM_NAME_OVERRIDES": {"LicenceStatusEnum": "apps.monitoring.models.LicenceStatus"},
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -232,13 +282,43 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Names and search text never reach a log or an error report (apps.core.error_reports):
+# reports keep the method, the path and the traceback, never query, body, cookies,
+# headers or local variables; django.request records lose their request.
+DEFAULT_EXCEPTION_REPORTER = "apps.core.error_reports.NoRequestDataReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "apps.core.error_reports.NoRequestDataFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"drop_request": {"()": "apps.core.error_reports.DropRequest"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["drop_request"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["drop_request"],
+        },
+    },
+    "loggers": {
+        "django.request": {
+            "handlers": ["console", "mail_admins"],
+            "level": "WARNING",
+            "propagate": False,
+        },
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
 # Cells below this are suppressed in reports that leave an organisation (never below 3:
 # apps.statistics.disclosure.effective_threshold).
+# Input limits (apps.core.input_limits): a zip-based upload (XLSX) is refused unopened
+# when its parts would expand beyond this size, number more than this, or one part is
+# compressed more than this ratio; JSON deeper than this is refused.
+KOLDOO_ZIP_MAX_UNCOMPRESSED_BYTES = (
+    int(os.environ.get("KOLDOO_ZIP_MAX_UNCOMPRESSED_MB", "300")) * 1024 * 1024
+)
+KOLDOO_ZIP_MAX_ENTRIES = int(os.environ.get("KOLDOO_ZIP_MAX_ENTRIES", "1000"))
+KOLDOO_ZIP_MAX_RATIO = int(os.environ.get("KOLDOO_ZIP_MAX_RATIO", "200"))
+KOLDOO_MAX_JSON_DEPTH = int(os.environ.get("KOLDOO_MAX_JSON_DEPTH", "32"))
 KOLDOO_SUPPRESSION_THRESHOLD = int(os.environ.get("KOLDOO_SUPPRESSION_THRESHOLD", "5"))

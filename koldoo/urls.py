@@ -1,8 +1,13 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from apps.core import views as core_views
+
+# The admin signs in through the same allauth sign-in as everyone (rate limits, second
+# factor); MembershipMiddleware requires a session that proved the second factor.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", core_views.dashboard, name="dashboard"),
@@ -20,6 +25,7 @@ urlpatterns = [
     path("referrals/", include("apps.referrals.urls")),
     path("statistics/", include("apps.statistics.urls")),
     path("exchange/", include("apps.exchange.urls")),
+    path("api-tokens/", include("apps.api.token_urls")),
     path("api/v1/", include("apps.api.urls")),
     path("api/v1/", include("apps.assistance.api_urls")),
     path("api/v1/", include("apps.referrals.api_urls")),

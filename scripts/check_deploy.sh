@@ -7,4 +7,5 @@ env -i PATH="$PATH" HOME="${HOME:-/tmp}" KOLDOO_ENV=production ALLOWED_HOSTS=kol
   SECRET_KEY="$(echo "$KEYS" | .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["secret_key"])')" \
   KOLDOO_ENCRYPTION_KEYS="$(echo "$KEYS" | .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["encryption_keys"][0])')" \
   KOLDOO_INDEX_KEY="$(echo "$KEYS" | .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["index_key"])')" \
+  KOLDOO_AUDIT_KEY="$(echo "$KEYS" | .venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["audit_key"])')" \
   .venv/bin/python manage.py check --deploy --fail-level WARNING

@@ -7,11 +7,15 @@ export KOLDOO_ENV="${KOLDOO_ENV:-demo}"
 mkdir -p var
 $PY manage.py compilemessages --ignore=.venv -v0
 $PY manage.py migrate --no-input -v0
+# The sign-in rate limits live in this table (unless KOLDOO_CACHE_URL names a Redis).
+$PY manage.py createcachetable
 $PY manage.py collectstatic --no-input -v0
 $PY manage.py seed_demo --if-empty
 PORT="${PORT:-8000}"
 echo
 echo "Koldoo is at http://127.0.0.1:${PORT}/  (demo data is fictitious; stop with Ctrl-C)"
 echo "National statistics (aggregates only): sign in as coordinator@demo.example, then http://127.0.0.1:${PORT}/statistics/"
-exec .venv/bin/gunicorn koldoo.wsgi:application --bind "127.0.0.1:${PORT}" --workers 2 --threads 4 \
+# koldoo/gunicorn_conf.py: the access log carries paths without query strings or referrers.
+exec .venv/bin/gunicorn koldoo.wsgi:application --config koldoo/gunicorn_conf.py \
+  --bind "127.0.0.1:${PORT}" --workers 2 --threads 4 \
   --access-logfile - --forwarded-allow-ips 127.0.0.1

@@ -100,9 +100,15 @@ def make_case(db):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    # allauth keeps rate-limit counters in the cache; each test starts clean.
-    from django.core.cache import cache
+def _fresh_rate_limits(request):
+    # allauth keeps rate-limit counters in the cache, a database table: each test that
+    # uses the database starts with none (tests without it cannot reach the cache).
+    uses_db = request.node.get_closest_marker("django_db") or any(
+        name in request.fixturenames for name in ("db", "transactional_db", "live_server")
+    )
+    if uses_db:
+        request.getfixturevalue("db")
+        from django.core.cache import cache
 
-    cache.clear()
+        cache.clear()
     yield

@@ -7,7 +7,9 @@ from apps.core.models import AuditEntry
 
 def test_token_from_command_authenticates(client, caseworker, make_person, capsys):
     make_person(caseworker, external_id="R-17")
-    call_command("create_api_token", "--user", caseworker.user.email)
+    call_command(
+        "create_api_token", caseworker.user.email, "--organization", caseworker.organization.slug
+    )
     token = capsys.readouterr().out.strip().splitlines()[-1]
     r = client.get("/api/v1/people/", HTTP_AUTHORIZATION=f"Token {token}")
     assert r.status_code == 200

@@ -383,7 +383,10 @@ def shelter_org(make_org):
     return make_org("shelter", type="shelter")
 
 
-def test_one_open_stay_per_person(client, login, caseworker, case, shelter_org, make_case):
+def test_one_open_stay_per_person(client, login, shelter_org, make_member, make_person, make_case):
+    # A shelter records its own residents (others' clients come by referral).
+    caseworker = make_member(shelter_org, "case_worker")
+    case = make_case(caseworker, make_person(caseworker))
     login(caseworker)
     r = client.post(
         f"/assistance/case/{case.pk}/stays/",
@@ -547,11 +550,13 @@ def test_api_needs_plan_and_services(client, login, caseworker, case):
 
 
 def test_case_page_has_unique_ids_and_no_inline_style_or_script(
-    client, login, caseworker, case, make_org
+    client, login, make_org, make_member, make_person, make_case
 ):
     import re
 
     shelter = make_org("refuge", type="shelter")
+    caseworker = make_member(shelter, "case_worker")
+    case = make_case(caseworker, make_person(caseworker), assigned_to=caseworker.user)
     services.admit_to_shelter(membership=caseworker, case=case, shelter=shelter)
     services.add_planned_service(membership=caseworker, case=case, data={"service_type": "medical"})
     case = _close(caseworker, case)

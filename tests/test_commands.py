@@ -50,9 +50,9 @@ def test_create_user_rejects_bad_arguments(org):
                      "--password", "123")  # fmt: skip
 
 
-def test_api_token_for_unknown_user_fails(db):
-    with pytest.raises(CommandError, match="No active user"):
-        call_command("create_api_token", "--user", "ghost@test.example")
+def test_api_token_for_unknown_user_fails(org):
+    with pytest.raises(CommandError, match="no active membership"):
+        call_command("create_api_token", "ghost@test.example", "--organization", org.slug)
 
 
 def test_seed_demo_makes_fictitious_people_in_both_scripts(reference_data, capsys):

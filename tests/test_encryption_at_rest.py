@@ -17,6 +17,7 @@ SECRETS = {
     "note": "Escaped from the farm near Kazan",
     "address": "Ленина 12-34",
     "alias": "Aigulzada Tolonbaeva",
+    "register number": "OSH-2026-REG-77315",
 }
 
 
@@ -33,6 +34,7 @@ def _fill(membership, make_person, make_case):
         birth_date=SECRETS["birth date"],
         address=SECRETS["address"],
         other_names=[SECRETS["alias"]],
+        external_id=SECRETS["register number"],
     )
     case = make_case(membership, person)
     add_case_note(membership=membership, case=case, body=SECRETS["note"])

@@ -43,6 +43,7 @@ def test_environment_keys_win_over_the_file(tmp_path):
         "SECRET_KEY": "s" * 50,
         "KOLDOO_ENCRYPTION_KEYS": material["encryption_keys"][0],
         "KOLDOO_INDEX_KEY": material["index_key"],
+        "KOLDOO_AUDIT_KEY": material["audit_key"],
     }
     ring = load_keyring(env, tmp_path / "absent.json", create_if_missing=False)
     assert ring.source == "environment"

@@ -276,13 +276,16 @@ def _beds_shown(client, entry):
 
 
 def test_beds_free_follow_admission_and_discharge(
-    client, login, caseworker, shelter, entry, make_person, make_case
+    client, login, caseworker, shelter, entry, make_person, make_case, make_member
 ):
     ShelterCapacity.objects.create(organization=shelter, beds=3)
     login(caseworker)
     assert _beds_shown(client, entry) == "3"
-    case = make_case(caseworker, make_person(caseworker))
-    stay = assistance_services.admit_to_shelter(membership=caseworker, case=case, shelter=shelter)
+    resident_worker = make_member(shelter, "case_worker")
+    case = make_case(resident_worker, make_person(resident_worker))
+    stay = assistance_services.admit_to_shelter(
+        membership=resident_worker, case=case, shelter=shelter
+    )
     assert _beds_shown(client, entry) == "2"
     api = client.get("/api/v1/directory/").json()["results"]
     shelter_row = next(
@@ -293,7 +296,7 @@ def test_beds_free_follow_admission_and_discharge(
         if s["service_type"] == "shelter"
     )
     assert shelter_row["beds_free"] == 2
-    assistance_services.discharge_from_shelter(membership=caseworker, stay=stay)
+    assistance_services.discharge_from_shelter(membership=resident_worker, stay=stay)
     assert _beds_shown(client, entry) == "3"
 
 

@@ -63,6 +63,7 @@ def test_check_deploy_is_clean_in_production_mode(tmp_path):
         "SECRET_KEY": keys["secret_key"],
         "KOLDOO_ENCRYPTION_KEYS": keys["encryption_keys"][0],
         "KOLDOO_INDEX_KEY": keys["index_key"],
+        "KOLDOO_AUDIT_KEY": keys["audit_key"],
     }
     r = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -313,7 +313,9 @@ def test_coordinator_reaches_no_person_in_ui(
 
 @pytest.fixture
 def coordinator_token(coordinator, capsys):
-    call_command("create_api_token", "--user", coordinator.user.email)
+    call_command(
+        "create_api_token", coordinator.user.email, "--organization", coordinator.organization.slug
+    )
     return capsys.readouterr().out.strip().splitlines()[-1]
 
 

@@ -67,6 +67,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff"), default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # The membership the user last chose to act under (set only by the switcher or by
+    # accepting an invitation). Never guessed: with several memberships and no valid
+    # choice, the user is asked.
+    current_membership = models.ForeignKey(
+        "accounts.Membership",
+        verbose_name=_("organisation in use"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -107,3 +118,49 @@ class Membership(models.Model):
 
     def can(self, permission: str) -> bool:
         return self.is_active and role_allows(self.role, permission)
+
+
+class Invitation(models.Model):
+    """An organisation admin's offer of a role to an e-mail address.
+
+    The link carries a random token; only its SHA-256 is stored, so a copy of the
+    database gives no working link. A link works once, until it expires or is revoked.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail"))
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organization", "accepted_at", "revoked_at"])]
+
+    def __str__(self):
+        return f"{self.email} – {self.organization} ({self.get_role_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )

@@ -9,8 +9,10 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
-from apps.accounts.models import Organization, User
+from apps.accounts.models import Organization
 from apps.accounts.roles import Permission
+from apps.api.audited import AuditedReadMixin
+from apps.api.fields import ColleagueField
 from apps.api.permissions import HasMembership
 from apps.assistance import selectors, services
 from apps.assistance.models import (
@@ -67,9 +69,7 @@ class PlannedServiceSerializer(serializers.ModelSerializer):
     provider_organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.all(), required=False, allow_null=True
     )
-    responsible = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), required=False, allow_null=True
-    )
+    responsible = ColleagueField(required=False, allow_null=True)
 
     class Meta:
         model = PlannedService
@@ -150,7 +150,8 @@ def _write(call):
         raise ApiValidationError(exc.messages)
 
 
-class _CaseScoped(viewsets.GenericViewSet):
+class _CaseScoped(AuditedReadMixin, viewsets.GenericViewSet):
+    # Needs, plans and services are about a person: lists and reads are audited.
     permission_classes = [HasMembership]
     required_permission = Permission.VIEW_CASES
     case_filter = "case_id"

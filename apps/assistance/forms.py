@@ -216,16 +216,18 @@ class CheckInForm(forms.Form):
 
 
 class ShelterStayForm(forms.Form):
-    shelter = forms.ModelChoiceField(
-        label=_("Shelter"),
-        queryset=Organization.objects.filter(type=Organization.Type.SHELTER).order_by("name"),
-    )
+    """Admission to the member's own shelter; other shelters admit by referral."""
+
+    shelter = forms.ModelChoiceField(label=_("Shelter"), queryset=Organization.objects.none())
     admitted_on = _date(_("Admitted on"), required=True)
     bed_label = forms.CharField(label=_("Bed"), required=False, max_length=40)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organization=None, **kwargs):
         kwargs.setdefault("auto_id", "stay-%s")
         super().__init__(*args, **kwargs)
+        if organization is not None and organization.type == Organization.Type.SHELTER:
+            self.fields["shelter"].queryset = Organization.objects.filter(pk=organization.pk)
+            self.fields["shelter"].initial = organization.pk
 
 
 class ReferralAdmissionForm(forms.Form):

@@ -11,6 +11,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.colleagues import check_colleague
 from apps.accounts.models import Organization
 from apps.accounts.roles import Permission
 from apps.assistance.models import (
@@ -60,13 +61,7 @@ class OverLimit(ValidationError):
 
 
 def _check_member_of_org(membership, user) -> None:
-    if (
-        user is not None
-        and not user.memberships.filter(
-            organization_id=membership.organization_id, is_active=True
-        ).exists()
-    ):
-        raise ValidationError(_("Work can only be assigned to people of your organisation."))
+    check_colleague(membership, user)
 
 
 def _check_case(membership, case) -> None:
@@ -521,13 +516,21 @@ def record_check_in(
 def admit_to_shelter(
     *, membership, case, shelter: Organization, admitted_on=None, bed_label: str = "", request=None
 ) -> ShelterStay:
-    """Record that the case's person lives in a shelter; a person has one open stay at most.
-    For now only cases of the member's own organisation (other organisations' clients
-    come in by referral)."""
+    """Record that the case's person lives in the member's own shelter; a person has one
+    open stay at most. Only the shelter records its residents: a stay in another
+    organisation's shelter is recorded by that shelter through an accepted referral
+    (`admit_from_referral`, docs/decisions/0004), never by the sending organisation."""
     require(membership, Permission.EDIT_CASES)
     _check_case(membership, case)
     if shelter is None or shelter.type != Organization.Type.SHELTER:
         raise ValidationError(_("Choose a shelter."))
+    if shelter.pk != membership.organization_id:
+        raise ValidationError(
+            _(
+                "Only the shelter itself records who stays there. Refer the person to the "
+                "shelter; it records the admission once it has accepted the referral."
+            )
+        )
     open_stay_error = ValidationError(
         _("This person is already staying in a shelter; record the discharge first.")
     )

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from apps.accounts.access import member_with
+from apps.accounts.models import Organization
 from apps.accounts.roles import Permission
 from apps.assistance import selectors, services
 from apps.assistance.forms import (
@@ -33,6 +34,7 @@ from apps.assistance.models import Stage
 from apps.cases.models import Case, CaseStatus
 from apps.cases.selectors import case_for
 from apps.cases.services import record_case_view
+from apps.core import audit
 from apps.core.form_actions import submit
 from apps.people.models import Person
 
@@ -77,7 +79,9 @@ def _render_case(request, m, case, status=200, **forms):
         or PlannedServiceForm(organization=m.organization),
         "delivered_form": delivered_form or DeliveredServiceForm(initial={"delivered_on": today}),
         "over_limit": bool(delivered_form and "confirm_over_limit" in delivered_form.errors),
-        "stay_form": forms.get("stay_form") or ShelterStayForm(initial={"admitted_on": today}),
+        "stay_form": forms.get("stay_form")
+        or ShelterStayForm(initial={"admitted_on": today}, organization=m.organization),
+        "is_shelter": m.organization.type == Organization.Type.SHELTER,
         "can_schedule": case.status == CaseStatus.CLOSED,
         "error_form": forms.get("error_form"),
     }
@@ -242,6 +246,7 @@ def planned_edit(request, case_id, service_id):
         ),
     )
     if request.method != "POST":
+        audit.shown(m, [service], request=request)
         return page(
             PlannedServiceEditForm(
                 organization=m.organization, initial=PlannedServiceEditForm.initial_from(service)
@@ -340,6 +345,7 @@ def delivered_edit(request, case_id, service_id):
         ),
     )
     if request.method != "POST":
+        audit.shown(m, [service], request=request)
         return page(
             DeliveredServiceEditForm(initial=DeliveredServiceEditForm.initial_from(service))
         )
@@ -419,7 +425,7 @@ def stay_add(request, case_id):
         request,
         m,
         case,
-        ShelterStayForm(request.POST),
+        ShelterStayForm(request.POST, organization=m.organization),
         lambda d: services.admit_to_shelter(membership=m, case=case, request=request, **d),
         _("Admission recorded."),
         "stay_form",
@@ -459,6 +465,7 @@ def my_check_ins(request):
         }
         for c in selectors.my_check_ins(m)
     ]
+    audit.shown(m, [r["check_in"] for r in rows], request=request)
     return render(request, "assistance/check_ins.html", {"rows": rows})
 
 
@@ -501,6 +508,9 @@ def shelter(request):
                 continue
             r["reference"] = Case.reference_for(r["case_id"])
             r["person_code"] = Person.code_for(r["person_id"])
+        audit.shown(
+            m, [r["pk"] for r in occupancy["residents"]], target_type="shelterstay", request=request
+        )
     context = {
         "occupancy": occupancy,
         "can_manage": can_manage,

@@ -5,6 +5,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from apps.accounts.roles import Permission
+from apps.api.audited import AuditedReadMixin
+from apps.api.fields import ColleagueField
 from apps.api.permissions import HasMembership
 from apps.cases import selectors, services
 from apps.cases.models import Case
@@ -22,6 +24,7 @@ class CaseSerializer(serializers.ModelSerializer):
     countries_of_exploitation = serializers.ListField(child=serializers.CharField(), required=False)
     means_of_control = serializers.ListField(child=serializers.CharField(), required=False)
     version = serializers.IntegerField(required=False)
+    assigned_to = ColleagueField(required=False, allow_null=True)
 
     class Meta:
         model = Case
@@ -74,8 +77,10 @@ class CaseSerializer(serializers.ModelSerializer):
     validate_countries_of_exploitation = validate_countries_of_recruitment
 
 
-class CaseViewSet(viewsets.ModelViewSet):
-    """Cases of the caller's organisation; views are audited."""
+class CaseViewSet(AuditedReadMixin, viewsets.ModelViewSet):
+    """Cases of the caller's organisation; lists and views are audited."""
+
+    audit_target_type = "case"
 
     serializer_class = CaseSerializer
     permission_classes = [HasMembership]
@@ -87,10 +92,13 @@ class CaseViewSet(viewsets.ModelViewSet):
             return Case.objects.none()
         return selectors.cases_visible_to(self.request.membership).order_by("-id")
 
-    def retrieve(self, request, *args, **kwargs):
-        case = selectors.case_for(request.membership, kwargs["pk"])
-        services.record_case_view(membership=request.membership, case=case, request=request)
-        return super().retrieve(request, *args, **kwargs)
+    def get_object(self):
+        return selectors.case_for(self.request.membership, self.kwargs["pk"])
+
+    def audit_retrieved(self, instance):
+        services.record_case_view(
+            membership=self.request.membership, case=instance, request=self.request
+        )
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

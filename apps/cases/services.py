@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.colleagues import check_colleague
 from apps.accounts.roles import Permission
 from apps.cases.models import (
     STATUS_TRANSITIONS,
@@ -43,13 +44,7 @@ MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 def _check_assignee(membership, user) -> None:
-    if (
-        user is not None
-        and not user.memberships.filter(
-            organization_id=membership.organization_id, is_active=True
-        ).exists()
-    ):
-        raise ValidationError(_("Work can only be assigned to people of your organisation."))
+    check_colleague(membership, user)
 
 
 def open_case(*, membership, person, data: dict, request=None) -> Case:

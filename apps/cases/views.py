@@ -12,6 +12,7 @@ from apps.accounts.roles import Permission
 from apps.cases import selectors, services
 from apps.cases.forms import AttachmentForm, CaseForm, NoteForm, StatusForm, TaskForm
 from apps.cases.models import Case, CaseStatus
+from apps.core import audit
 from apps.core.selectors import reference_choices, reference_labels
 from apps.people.models import Person
 from apps.people.selectors import person_for
@@ -104,6 +105,7 @@ def case_list(request):
     }
     page = ForwardPage(selectors.case_list(m, **filters), request.GET.get("page"), per_page=50)
     rows = list_rows(page, request.path)
+    audit.shown(m, [r["pk"] for r in page], target_type="case", request=request)
     return render(
         request,
         "cases/list.html",
@@ -201,6 +203,7 @@ def case_edit(request, case_id):
     else:
         form = CaseForm(initial=CaseForm.initial_from(case), organization=m.organization)
         status = 200
+        services.record_case_view(membership=m, case=case, request=request)
     return render(
         request,
         "cases/form.html",

@@ -7,3 +7,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from apps.core import signals  # noqa: F401
+        from apps.core.input_limits import install_field_validators
+
+        install_field_validators()

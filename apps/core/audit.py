@@ -1,12 +1,25 @@
-"""Writing and verifying the hash-chained audit trail."""
+"""Writing and verifying the audit trail, a chain sealed with a keyed MAC.
+
+Each entry holds the seal of the previous one and its own seal, an HMAC-SHA256 of
+its content and that link under the audit key of the keyring (koldoo/keyring.py).
+The key is not in the database: someone who can write to the database can change
+or delete entries but cannot seal them again, and `verify_audit` finds the first
+entry that does not fit. Deleting the newest entries leaves a shorter chain that
+fits; a head (sequence and seal) recorded elsewhere earlier detects that
+(`verify_audit --expect` / `--anchor`). See docs/decisions/ on the audit MAC.
+"""
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.core.client_address import client_address
 from apps.core.models import AuditEntry
 
 GENESIS = "0" * 64
@@ -14,8 +27,16 @@ GENESIS = "0" * 64
 _CHAIN_LOCK = 4_242_001
 
 
-def entry_digest(entry: AuditEntry) -> str:
-    payload = json.dumps(
+def audit_key() -> bytes:
+    key = settings.KEYRING.audit_key
+    if not key:
+        raise ImproperlyConfigured("The keyring has no audit key (KOLDOO_AUDIT_KEY).")
+    return key
+
+
+def _payload(entry) -> bytes:
+    """The sealed content; works on historical models too (migrations)."""
+    return json.dumps(
         [
             entry.prev_hash,
             entry.at.isoformat(),
@@ -31,8 +52,18 @@ def entry_digest(entry: AuditEntry) -> str:
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
+    ).encode()
+
+
+def entry_mac(entry, key: bytes | None = None) -> str:
+    """The entry's seal: HMAC-SHA256 under the audit key, hex."""
+    return hmac.new(key or audit_key(), _payload(entry), hashlib.sha256).hexdigest()
+
+
+def unkeyed_digest(entry) -> str:
+    """The seal of entries written before the chain was keyed (plain SHA-256); only
+    the migration that re-sealed the chain uses it."""
+    return hashlib.sha256(_payload(entry)).hexdigest()
 
 
 def record(
@@ -52,7 +83,7 @@ def record(
         target_id = target.pk
     ip = None
     if request is not None:
-        ip = request.META.get("REMOTE_ADDR")
+        ip = client_address(request)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:
@@ -70,9 +101,52 @@ def record(
             ip_address=ip,
             prev_hash=last or GENESIS,
         )
-        entry.entry_hash = entry_digest(entry)
+        entry.entry_hash = entry_mac(entry)
         entry.save()
     return entry
+
+
+def shown(
+    membership,
+    records,
+    *,
+    target_type: str = "",
+    request=None,
+    action: str = AuditEntry.Action.VIEW,
+    detail: dict | None = None,
+) -> AuditEntry | None:
+    """Record that a page or API response showed these records to the member.
+
+    `records` are model instances or ids; their ids go into the entry's detail as
+    "shown" (one id also as the entry's target), never a name. A response showing
+    nothing writes nothing, unless `detail` says something of its own (a search).
+    Every list, edit form and API read of person-level data calls this, so that
+    every look leaves a trace.
+    """
+    records = list(records)
+    ids = [getattr(r, "pk", r) for r in records]
+    if not ids and not detail:
+        return None
+    if not target_type and ids and hasattr(records[0], "_meta"):
+        target_type = records[0]._meta.model_name
+    via_api = request is not None and _is_api(request)
+    return record(
+        action,
+        user=membership.user,
+        organization=membership.organization,
+        target_type=target_type,
+        target_id=ids[0] if len(ids) == 1 else "",
+        detail={
+            **(detail or {}),
+            "shown": ids,
+            **({"via": "api"} if via_api else {}),
+        },
+        request=request,
+    )
+
+
+def _is_api(request) -> bool:
+    return getattr(request, "path", "").startswith("/api/")
 
 
 @dataclass
@@ -80,10 +154,22 @@ class ChainReport:
     checked: int
     broken_id: int | None = None
     reason: str = ""
+    head_id: int | None = None
+    head_mac: str = ""
+
+    @property
+    def head(self) -> str:
+        """The newest entry as "SEQ:MAC", the form --expect and the anchor file take."""
+        return f"{self.head_id}:{self.head_mac}" if self.head_id is not None else "0:" + GENESIS
 
 
-def verify_chain() -> ChainReport:
-    """Walk the whole chain in order; stop at the first entry that does not fit."""
+def verify_chain(key: bytes | None = None) -> ChainReport:
+    """Walk the whole chain in order; stop at the first entry that does not fit.
+
+    An entry fits when it links to the previous entry's seal and its own seal is
+    the keyed MAC of its content. The report names the head (newest entry).
+    """
+    key = key or audit_key()
     expected_prev = GENESIS
     checked = 0
     previous_id = 0
@@ -93,12 +179,33 @@ def verify_chain() -> ChainReport:
             if entry.id != previous_id + 1:
                 reason += f" (entries {previous_id + 1}..{entry.id - 1} are missing)"
             return ChainReport(checked, entry.id, reason)
-        if entry_digest(entry) != entry.entry_hash:
-            return ChainReport(checked, entry.id, "its content does not match its hash")
+        if not hmac.compare_digest(entry_mac(entry, key), entry.entry_hash):
+            return ChainReport(checked, entry.id, "its content does not match its seal")
         expected_prev = entry.entry_hash
         previous_id = entry.id
         checked += 1
-    return ChainReport(checked)
+    return ChainReport(checked, head_id=previous_id or None, head_mac=expected_prev)
+
+
+def parse_head(text: str) -> tuple[int, str]:
+    """ "SEQ:MAC" (as printed by verify_audit) into (sequence, seal); ValueError if not."""
+    seq, sep, mac = text.strip().rpartition(" ")[2].partition(":")
+    if not sep or not seq.isdigit() or len(mac) != 64:
+        raise ValueError(f"not a head of the form SEQ:MAC: {text.strip()!r}")
+    return int(seq), mac.lower()
+
+
+def head_still_in_chain(seq: int, mac: str) -> bool:
+    """Whether the entry recorded earlier as the head is still there, unchanged.
+
+    Call after verify_chain passed: the whole chain then fits, so an unchanged
+    recorded head means nothing up to it was rewritten, and its presence means
+    the entries before and at it were not cut off the end.
+    """
+    if seq == 0:
+        return mac == GENESIS
+    stored = AuditEntry.objects.filter(id=seq).values_list("entry_hash", flat=True).first()
+    return stored is not None and hmac.compare_digest(stored, mac)
 
 
 def by_member(action: str, membership, target, request=None, detail: dict | None = None):

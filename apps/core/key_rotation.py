@@ -62,16 +62,27 @@ def reencrypt_attachments() -> int:
 
 
 def rebuild_name_index() -> int:
-    """Recompute every person's blind-index keys (after the index key changed)."""
-    from apps.people.models import Person, PersonNameKey
+    """Recompute every person's blind-index keys, name keys and register-number key
+    (after the index key changed)."""
+    from apps.people.models import Person, PersonNameKey, register_number_key
     from apps.people.services import name_key_hashes
 
     reset_ciphers()
     total = 0
+    numbered = []
     with transaction.atomic():
         PersonNameKey.objects.all().delete()
         for person in Person.objects.iterator(chunk_size=2000):
             keys = [PersonNameKey(person_id=person.pk, key=h) for h in name_key_hashes(person)]
             PersonNameKey.objects.bulk_create(keys, batch_size=5000)
+            if person.external_id:
+                person.external_id_key = register_number_key(
+                    person.organization_id, person.external_id
+                )
+                numbered.append(person)
             total += 1
+        # Cleared first: while rows are updated one by one, a new hash could equal
+        # another person's old one and trip the unique constraint.
+        Person.objects.filter(external_id_key__isnull=False).update(external_id_key=None)
+        Person.objects.bulk_update(numbered, ["external_id_key"], batch_size=2000)
     return total

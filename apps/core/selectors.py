@@ -53,16 +53,13 @@ def reference_labels(kind: str) -> dict[str, str]:
 def audit_entries_visible_to(membership):
     """Audit entries of the member's organisation, for auditors and admins only.
 
-    Sign-ins carry no organisation; they are shown for the organisation's members.
+    Only entries recorded for the organisation: sign-ins, failed sign-ins and sign-outs
+    are recorded once for each organisation of the account involved, so another
+    organisation never sees them. Entries without an organisation (an unknown address
+    tried at sign-in, the operator's commands) are for the system operator only.
     """
     if membership is None or not (
         membership.can(Permission.VIEW_AUDIT) or membership.can(Permission.MANAGE_ORGANIZATION)
     ):
         return AuditEntry.objects.none()
-    from django.db.models import Q
-
-    member_ids = membership.organization.memberships.values("user_id")
-    return AuditEntry.objects.filter(
-        Q(organization=membership.organization)
-        | Q(organization__isnull=True, actor_id__in=member_ids)
-    ).select_related("actor")
+    return AuditEntry.objects.filter(organization=membership.organization).select_related("actor")

@@ -7,9 +7,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from apps.accounts.roles import Permission
-from apps.accounts.selectors import memberships_of
+from apps.accounts.services import choose_membership
 from apps.assistance.selectors import my_check_ins
 from apps.cases.selectors import my_open_cases, my_open_tasks
+from apps.core import audit
 from apps.core.forms import AuditFilterForm
 from apps.core.selectors import audit_entries_visible_to
 from apps.statistics.dashboard import dashboard_figures
@@ -22,10 +23,13 @@ def dashboard(request):
     m = request.membership
     context = {"figures": dashboard_figures(m, request=request)}
     if m is not None and m.can(Permission.VIEW_CASES):
+        cases = list(my_open_cases(m))
+        # The list shows each client's name: a look like any other list.
+        audit.shown(m, cases, target_type="case", request=request)
         context.update(
             {
                 "tasks": my_open_tasks(m),
-                "cases": my_open_cases(m),
+                "cases": cases,
                 # Reintegration check-ins due within two weeks (overdue ones included).
                 "check_ins": my_check_ins(m, within_days=14, limit=20),
             }
@@ -57,11 +61,16 @@ def set_language(request):
 @login_required
 @require_POST
 def switch_membership(request):
-    chosen = memberships_of(request.user).filter(pk=request.POST.get("membership")).first()
+    """Act under another of one's own memberships; the choice is kept for later sign-ins."""
+    chosen = choose_membership(user=request.user, membership_id=request.POST.get("membership"))
     if chosen is None:
         return HttpResponseForbidden()
-    request.session["membership_id"] = chosen.pk
-    return redirect("dashboard")
+    next_url = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        next_url, {request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "dashboard"
+    return redirect(next_url)
 
 
 @login_required
@@ -87,4 +96,6 @@ def audit_trail(request):
         if f["date_to"]:
             entries = entries.filter(at__date__lte=f["date_to"])
     page = Paginator(entries.order_by("-id"), 50).get_page(request.GET.get("page"))
+    # Entries name people's records and who looked at them: reading them is a look too.
+    audit.shown(m, page.object_list, target_type="auditentry", request=request)
     return render(request, "core/audit_trail.html", {"page": page, "form": form})

@@ -14,6 +14,12 @@ import json
 
 from django.utils.translation import gettext as _
 
+from apps.core.input_limits import (
+    JsonTooDeep,
+    control_character_message,
+    load_json,
+    visible_text,
+)
 from apps.exchange.htcds import HTCDS_FIELDS, REQUIRED_FIELDS
 from apps.people.register_import import (
     MAX_FILE_BYTES,
@@ -108,6 +114,7 @@ def read_records(data: bytes, filename: str) -> tuple[list[tuple[int, dict]], Im
         )
         return [], report
     records = _json_records(data, report) if ext == "json" else _sheet_records(data, ext, report)
+    _check_control_characters(records, report)
     if report.ok and not records:
         report.add_error(None, "", "", _("The file holds no cases."))
     if len(records) > MAX_RECORDS:
@@ -122,9 +129,24 @@ def read_records(data: bytes, filename: str) -> tuple[list[tuple[int, dict]], Im
     return records, report
 
 
+def _check_control_characters(records: list[tuple[int, dict]], report: ImportReport) -> None:
+    """Every name and text value of every record, in JSON lists too: no control characters."""
+    for row, record in records:
+        for name, value in record.items():
+            texts = [name, *(value if isinstance(value, list) else [value])]
+            for text in texts:
+                message = control_character_message(text) if isinstance(text, str) else None
+                if message:
+                    report.add_error(row, visible_text(name), visible_text(text), message)
+                    break
+
+
 def _json_records(data: bytes, report: ImportReport) -> list[tuple[int, dict]]:
     try:
-        content = json.loads(data.decode("utf-8-sig"))
+        content = load_json(data.decode("utf-8-sig"))
+    except JsonTooDeep as exc:
+        report.add_error(None, "", "", str(exc))
+        return []
     except (UnicodeDecodeError, ValueError):
         report.add_error(None, "", "", _("The file is not valid JSON in UTF-8 encoding."))
         return []

@@ -387,6 +387,12 @@ def export_record(referral, shared: dict) -> ExportRecord:
             if value:
                 values["hte_Type"] = "Exploitation"
                 put("hte_Country", list(dict.fromkeys(value)))
+        elif name in ("purpose", "message"):
+            # Consented free text; HTCDS has one free-text field for the referral.
+            text = (value or "").strip()
+            if text:
+                details = values.get("cas_OutgoingReferralDetails", "")
+                put("cas_OutgoingReferralDetails", f"{details}\n\n{text}".strip())
         elif name == "case_type":
             left_out.append(
                 (name, _("HTCDS has no case type; every HTCDS case is a trafficking case."))

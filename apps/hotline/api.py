@@ -8,6 +8,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from apps.accounts.roles import Permission
+from apps.api.audited import AuditedReadMixin
 from apps.api.permissions import HasMembership
 from apps.core.selectors import reference_codes
 from apps.hotline import selectors, services
@@ -87,8 +88,11 @@ def _save(view, serializer, call=None):
         )
 
 
-class CallViewSet(viewsets.ModelViewSet):
-    """Hotline calls of the caller's organisation (operators, case workers, admins)."""
+class CallViewSet(AuditedReadMixin, viewsets.ModelViewSet):
+    """Hotline calls of the caller's organisation (operators, case workers, admins);
+    lists and reads are audited."""
+
+    audit_target_type = "call"
 
     serializer_class = CallSerializer
     permission_classes = [HasMembership]

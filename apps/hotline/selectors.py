@@ -10,10 +10,43 @@ from apps.hotline.models import URGENCY_RANK, Answer, Call
 
 
 def calls_visible_to(membership):
-    """Calls of the member's organisation, for roles that handle calls."""
+    """Logged calls of the member's organisation, and the member's own drafts, for roles
+    that handle calls. Another operator's draft is half-typed and unreviewed: it stays
+    with its operator until an organisation admin takes it over (`draft_to_take_over`)."""
     if membership is None or not membership.can(Permission.HANDLE_CALLS):
         return Call.objects.none()
-    return Call.objects.filter(organization_id=membership.organization_id)
+    return Call.objects.filter(organization_id=membership.organization_id).filter(
+        Q(is_draft=False) | Q(operator_id=membership.user_id)
+    )
+
+
+def _may_take_over_drafts(membership) -> bool:
+    return (
+        membership is not None
+        and membership.can(Permission.HANDLE_CALLS)
+        and membership.can(Permission.MANAGE_ORGANIZATION)
+    )
+
+
+def drafts_of_others(membership):
+    """Other operators' unfinished intakes, for an organisation admin who may take one
+    over (e.g. when an operator left in the middle of a call); nobody else sees them."""
+    if not _may_take_over_drafts(membership):
+        return Call.objects.none()
+    return (
+        Call.objects.filter(organization_id=membership.organization_id, is_draft=True)
+        .exclude(operator_id=membership.user_id)
+        .select_related("operator")
+        .order_by("-updated_at")
+    )
+
+
+def draft_to_take_over(membership, call_id) -> Call:
+    """One of `drafts_of_others`, or 404."""
+    try:
+        return drafts_of_others(membership).get(pk=int(call_id))
+    except (Call.DoesNotExist, ValueError, TypeError):
+        raise Http404
 
 
 def call_for(membership, call_id) -> Call:

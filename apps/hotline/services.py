@@ -95,6 +95,31 @@ def save_call(*, membership, data: dict, call: Call | None = None, expected_vers
     return call
 
 
+def take_over_draft(*, membership, call: Call, request=None) -> Call:
+    """An organisation admin makes another operator's draft their own, so that they can
+    open and finish it; audited with the previous operator. The caller gets the draft
+    from `selectors.draft_to_take_over`, which checks the admin's role."""
+    require(membership, Permission.HANDLE_CALLS)
+    require(membership, Permission.MANAGE_ORGANIZATION)
+    if not call.is_draft or call.organization_id != membership.organization_id:
+        raise ValidationError(
+            _("Only an unfinished intake of your organisation can be taken over.")
+        )
+    with transaction.atomic():
+        previous = call.operator_id
+        call.operator = membership.user
+        call.updated_at = timezone.now()
+        call.save(update_fields=["operator", "updated_at"])
+        audit.by_member(
+            AuditEntry.Action.CHANGE,
+            membership,
+            call,
+            request,
+            {"taken_over_from": previous, "draft": True},
+        )
+    return call
+
+
 def complete_follow_up(*, membership, call: Call, request=None) -> Call:
     require(membership, Permission.HANDLE_CALLS)
     if call.follow_up_due is None or call.follow_up_done_at is not None:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("autosave/", views.call_autosave, name="call_autosave"),
     path("<int:call_id>/", views.call_detail, name="call_detail"),
     path("<int:call_id>/edit/", views.call_edit, name="call_edit"),
+    path("<int:call_id>/take-over/", views.call_take_over, name="call_take_over"),
     path("<int:call_id>/follow-up-done/", views.call_follow_up_done, name="call_follow_up_done"),
     path("<int:call_id>/link/", views.call_link, name="call_link"),
     path("<int:call_id>/open-case/", views.call_open_case, name="call_open_case"),

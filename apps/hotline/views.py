@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.access import member_with
 from apps.accounts.roles import Permission
 from apps.cases.selectors import case_for
+from apps.core import audit
 from apps.core.selectors import reference_labels
 from apps.hotline import selectors, services
 from apps.hotline.forms import CallForm, OpenCaseFromCallForm
@@ -20,13 +21,19 @@ from apps.people.services import StaleEdit
 def hotline_home(request):
     """The operator's desk: follow-ups due, own drafts, the latest calls."""
     m = member_with(request, Permission.HANDLE_CALLS)
+    lists = {
+        "queue": list(selectors.operator_queue(m)),
+        "drafts": list(selectors.drafts_of(m)),
+        "drafts_of_others": list(selectors.drafts_of_others(m)),
+        "calls": list(selectors.recent_calls(m)),
+    }
+    shown = {c.pk: c for rows in lists.values() for c in rows}
+    audit.shown(m, list(shown.values()), target_type="call", request=request)
     return render(
         request,
         "hotline/home.html",
         {
-            "queue": selectors.operator_queue(m),
-            "drafts": selectors.drafts_of(m),
-            "calls": selectors.recent_calls(m),
+            **lists,
             "topic_labels": reference_labels("call_topic"),
             "today": timezone.localdate(),
         },
@@ -60,6 +67,8 @@ def _intake(request, m, call=None):
         initial = CallForm.initial_from(call) if call else {"started_at": timezone.localtime()}
         form = CallForm(initial=initial)
         status = 200
+        if call is not None:  # the form shows the caller's name and phone
+            audit.shown(m, [call], request=request)
     return render(request, "hotline/intake.html", {"form": form, "call": call}, status=status)
 
 
@@ -101,6 +110,7 @@ def call_autosave(request):
 def call_detail(request, call_id):
     m = member_with(request, Permission.HANDLE_CALLS)
     call = selectors.call_for(m, call_id)
+    audit.shown(m, [call], request=request)
     return render(
         request,
         "hotline/detail.html",
@@ -111,6 +121,17 @@ def call_detail(request, call_id):
             "screenings": call.screenings.all(),
         },
     )
+
+
+@login_required
+@require_POST
+def call_take_over(request, call_id):
+    """An organisation admin takes over another operator's unfinished intake."""
+    m = member_with(request, Permission.HANDLE_CALLS)
+    call = selectors.draft_to_take_over(m, call_id)
+    services.take_over_draft(membership=m, call=call, request=request)
+    messages.success(request, _("You took over the intake %(ref)s.") % {"ref": call.reference})
+    return redirect("call_edit", call_id=call.pk)
 
 
 @login_required

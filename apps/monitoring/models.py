@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.fields import EncryptedTextField
+
 
 class LicenceStatus(models.TextChoices):
     LICENSED = "licensed", _("licensed")
@@ -31,6 +33,16 @@ class RecruitmentAgency(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Only this organisation edits the entry; others add reports and comments. Empty for
+    # entries of unknown origin: those are changed by the system operator only.
+    created_by_organization = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # Lower-cased, folded name and licence for look-up while on the phone.
     search_text = models.CharField(max_length=800, blank=True, db_index=True)
 
@@ -41,3 +53,55 @@ class RecruitmentAgency(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class LicenceStatusChange(models.Model):
+    """One change of an agency's licence status: the register's dated history of who
+    said the agency was licensed, unlicensed or revoked, and when."""
+
+    agency = models.ForeignKey(
+        RecruitmentAgency, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    old_status = models.CharField(
+        _("from"), max_length=12, choices=LicenceStatus.choices, blank=True
+    )
+    new_status = models.CharField(_("to"), max_length=12, choices=LicenceStatus.choices)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("licence status change")
+        verbose_name_plural = _("licence status changes")
+        ordering = ["-changed_at", "-id"]
+
+
+class AgencyReport(models.Model):
+    """What another organisation knows about an agency: a report (e.g. a complaint from a
+    client) or a comment. Added by any organisation; the entry itself is edited only by
+    the organisation that created it."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", _("report")
+        COMMENT = "comment", _("comment")
+
+    agency = models.ForeignKey(RecruitmentAgency, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.COMMENT)
+    # Encrypted: a report may mention the client who complained.
+    body = EncryptedTextField(_("text"))
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("agency report")
+        verbose_name_plural = _("agency reports")
+        ordering = ["-created_at", "-id"]

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from apps.accounts.roles import Permission
-from apps.monitoring.models import RecruitmentAgency
+from apps.monitoring.models import AgencyReport, LicenceStatusChange, RecruitmentAgency
 from apps.monitoring.services import search_key
 
 
@@ -41,3 +41,19 @@ def agency_for(membership, agency_id) -> RecruitmentAgency:
         return agencies_for(membership).get(pk=int(agency_id))
     except (RecruitmentAgency.DoesNotExist, ValueError, TypeError):
         raise Http404
+
+
+def agency_status_history(membership, agency: RecruitmentAgency):
+    """The dated licence status changes of an agency, newest first, with who made them."""
+    if not can_read_agencies(membership):
+        return LicenceStatusChange.objects.none()
+    return agency.status_changes.select_related("changed_by", "organization").order_by(
+        "-changed_at", "-id"
+    )
+
+
+def agency_reports(membership, agency: RecruitmentAgency):
+    """Reports and comments on an agency from every organisation, newest first."""
+    if not can_read_agencies(membership):
+        return AgencyReport.objects.none()
+    return agency.reports.select_related("author", "organization").order_by("-created_at", "-id")

@@ -11,9 +11,14 @@ from apps.accounts.roles import Permission
 from apps.core import audit
 from apps.core.models import AuditEntry
 from apps.core.selectors import reference_codes
-from apps.monitoring.models import LicenceStatus, RecruitmentAgency
+from apps.monitoring.models import (
+    AgencyReport,
+    LicenceStatus,
+    LicenceStatusChange,
+    RecruitmentAgency,
+)
 from apps.people.name_keys import fold
-from apps.people.services import require
+from apps.people.services import NotAllowed, require
 
 AGENCY_FIELDS = (
     "name",
@@ -100,7 +105,10 @@ def save_agency(*, membership, data: dict, agency: RecruitmentAgency | None = No
     data = _clean(data)
     created = agency is None
     if created:
-        agency = RecruitmentAgency()
+        agency = RecruitmentAgency(created_by_organization=membership.organization)
+    elif not may_edit_agency(membership, agency):
+        # Others add reports and comments (add_agency_report), never rewrite the entry.
+        raise NotAllowed(Permission.EDIT_AGENCIES)
     before = {k: getattr(agency, k) for k in AGENCY_FIELDS}
     merged = before | data
     if not merged.get("licence_status"):
@@ -114,6 +122,15 @@ def save_agency(*, membership, data: dict, agency: RecruitmentAgency | None = No
         agency.updated_by = membership.user
         agency.updated_at = timezone.now()
         agency.save()
+        if created or before["licence_status"] != agency.licence_status:
+            LicenceStatusChange.objects.create(
+                agency=agency,
+                old_status="" if created else before["licence_status"],
+                new_status=agency.licence_status,
+                changed_at=agency.updated_at,
+                changed_by=membership.user,
+                organization=membership.organization,
+            )
         if created or changed:
             audit.record(
                 AuditEntry.Action.CREATE if created else AuditEntry.Action.CHANGE,
@@ -124,3 +141,53 @@ def save_agency(*, membership, data: dict, agency: RecruitmentAgency | None = No
                 request=request,
             )
     return agency
+
+
+def may_edit_agency(membership, agency: RecruitmentAgency) -> bool:
+    """Only the organisation that entered an agency edits it (its licence status
+    included); an entry of unknown origin is changed by the system operator only."""
+    return (
+        membership is not None
+        and membership.can(Permission.EDIT_AGENCIES)
+        and agency.created_by_organization_id is not None
+        and agency.created_by_organization_id == membership.organization_id
+    )
+
+
+REPORT_MAX_LENGTH = 5000
+
+
+def add_agency_report(*, membership, agency: RecruitmentAgency, body: str,
+                      kind: str = AgencyReport.Kind.COMMENT, request=None) -> AgencyReport:  # fmt: skip
+    """Any organisation that reads the register adds a report or comment to an entry."""
+    from apps.monitoring.selectors import can_read_agencies
+
+    if not can_read_agencies(membership):
+        raise NotAllowed(Permission.EDIT_AGENCIES)
+    body = (body or "").strip()
+    errors = {}
+    if not body:
+        errors["body"] = _("Write the report or comment.")
+    elif len(body) > REPORT_MAX_LENGTH:
+        errors["body"] = _("At most %(n)d characters.") % {"n": REPORT_MAX_LENGTH}
+    if kind not in AgencyReport.Kind.values:
+        errors["kind"] = _("Choose a report or a comment.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        report = AgencyReport.objects.create(
+            agency=agency,
+            kind=kind,
+            body=body,
+            organization=membership.organization,
+            author=membership.user,
+        )
+        audit.record(
+            AuditEntry.Action.CREATE,
+            user=membership.user,
+            organization=membership.organization,
+            target=report,
+            detail={"agency": agency.pk, "kind": kind},
+            request=request,
+        )
+    return report

@@ -14,7 +14,7 @@ from apps.accounts.access import member_with
 from apps.accounts.roles import Permission
 from apps.core.selectors import reference_choices, reference_labels
 from apps.monitoring import selectors, services
-from apps.monitoring.models import LicenceStatus
+from apps.monitoring.models import AgencyReport, LicenceStatus
 from apps.people.services import NotAllowed
 
 LOOKUP_LIMIT = 10
@@ -64,6 +64,17 @@ class AgencyForm(forms.Form):
 
     def agency_data(self) -> dict:
         return {k: self.cleaned_data.get(k) for k in services.AGENCY_FIELDS}
+
+
+class AgencyReportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"), choices=AgencyReport.Kind.choices, initial="comment"
+    )
+    body = forms.CharField(
+        label=gettext_lazy("Text"),
+        max_length=services.REPORT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 def _reader(request):
@@ -155,4 +166,56 @@ def agency_new(request):
 @login_required
 def agency_edit(request, agency_id):
     m = member_with(request, Permission.EDIT_AGENCIES)
-    return _agency_form(request, m, selectors.agency_for(m, agency_id))
+    agency = selectors.agency_for(m, agency_id)
+    if not services.may_edit_agency(m, agency):
+        raise PermissionDenied
+    return _agency_form(request, m, agency)
+
+
+def _render_detail(request, m, agency, report_form=None, status=200):
+    return render(
+        request,
+        "monitoring/agency_detail.html",
+        _context(
+            agency=agency,
+            history=selectors.agency_status_history(m, agency),
+            reports=selectors.agency_reports(m, agency),
+            report_form=report_form or AgencyReportForm(),
+            can_edit_entry=services.may_edit_agency(m, agency),
+        ),
+        status=status,
+    )
+
+
+@login_required
+def agency_detail(request, agency_id):
+    """An agency with its licence status history and the network's reports on it."""
+    m = _reader(request)
+    return _render_detail(request, m, selectors.agency_for(m, agency_id))
+
+
+@login_required
+def agency_report_add(request, agency_id):
+    m = _reader(request)
+    agency = selectors.agency_for(m, agency_id)
+    if request.method != "POST":
+        return redirect("agency_detail", agency_id=agency.pk)
+    form = AgencyReportForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_agency_report(
+                membership=m,
+                agency=agency,
+                kind=form.cleaned_data["kind"],
+                body=form.cleaned_data["body"],
+                request=request,
+            )
+        except NotAllowed:
+            raise PermissionDenied
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Added to the agency's page."))
+            return redirect("agency_detail", agency_id=agency.pk)
+    return _render_detail(request, m, agency, report_form=form, status=400)

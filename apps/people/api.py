@@ -6,7 +6,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from apps.accounts.roles import Permission
+from apps.api.audited import AuditedReadMixin
 from apps.api.permissions import HasMembership
+from apps.core.models import AuditEntry
 from apps.core.selectors import reference_codes
 from apps.people import selectors, services
 from apps.people.models import Person
@@ -15,6 +17,9 @@ from apps.people.validation import parse_partial_date
 
 class PersonSerializer(serializers.ModelSerializer):
     full_name = serializers.SerializerMethodField()
+    external_id = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, help_text="Register number."
+    )
     other_names = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
     phones = serializers.ListField(child=serializers.CharField(max_length=40), required=False)
     document_numbers = serializers.ListField(
@@ -86,8 +91,11 @@ class PersonSerializer(serializers.ModelSerializer):
         ]
     )
 )
-class PersonViewSet(viewsets.ModelViewSet):
-    """People of the caller's organisation. Every read and write is audited."""
+class PersonViewSet(AuditedReadMixin, viewsets.ModelViewSet):
+    """People of the caller's organisation. Every read and write is audited; the API
+    gives hidden names too, so a read of a hidden name is audited as the name shown."""
+
+    audit_target_type = "person"
 
     serializer_class = PersonSerializer
     permission_classes = [HasMembership]
@@ -102,25 +110,29 @@ class PersonViewSet(viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         query = request.query_params.get("search", "").strip()
         if query:
+            # The query itself is a name: it is never written to the audit trail.
             people = selectors.search_people(request.membership, query)
-            from apps.core import audit
-
-            audit.record(
-                audit.AuditEntry.Action.SEARCH,
-                user=request.user,
-                organization=request.membership.organization,
-                target_type="person",
-                detail={"results": len(people), "via": "api"},
-                request=request,
+            return self.audited_list(
+                people, action=AuditEntry.Action.SEARCH, detail={"results": len(people)}
             )
-            page = self.paginate_queryset(people)
-            return self.get_paginated_response(self.get_serializer(page, many=True).data)
         return super().list(request, *args, **kwargs)
 
-    def retrieve(self, request, *args, **kwargs):
-        person = selectors.person_for(request.membership, kwargs["pk"])
-        services.record_person_view(membership=request.membership, person=person, request=request)
-        return super().retrieve(request, *args, **kwargs)
+    def audit_listed(self, rows, *, action=AuditEntry.Action.VIEW, detail=None):
+        hidden = [p.pk for p in rows if p.hide_name]
+        if hidden:
+            detail = {**(detail or {}), "names_revealed": hidden}
+        super().audit_listed(rows, action=action, detail=detail)
+
+    def get_object(self):
+        return selectors.person_for(self.request.membership, self.kwargs["pk"])
+
+    def audit_retrieved(self, instance):
+        services.record_person_view(
+            membership=self.request.membership,
+            person=instance,
+            request=self.request,
+            revealed=instance.hide_name,
+        )
 
     def perform_create(self, serializer):
         try:
@@ -131,6 +143,8 @@ class PersonViewSet(viewsets.ModelViewSet):
             )
         except services.NotAllowed:
             raise PermissionDenied()
+        except services.RegisterNumberTaken as exc:
+            raise ApiValidationError({"external_id": [str(exc)]})
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
@@ -151,3 +165,5 @@ class PersonViewSet(viewsets.ModelViewSet):
             raise PermissionDenied()
         except services.StaleEdit as exc:
             raise ApiValidationError({"version": [str(exc)]})
+        except services.RegisterNumberTaken as exc:
+            raise ApiValidationError({"external_id": [str(exc)]})

@@ -8,6 +8,12 @@ from apps.people.validation import parse_partial_date, reject_formula, split_lis
 
 
 class PersonForm(forms.Form):
+    external_id = forms.CharField(
+        label=_("Register number"),
+        max_length=64,
+        required=False,
+        help_text=_("Your organisation's own number for this person, if it has one."),
+    )
     family_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
     given_name = forms.CharField(label=_("Given name"), max_length=100)
     patronymic = forms.CharField(
@@ -61,7 +67,8 @@ class PersonForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        for name in ("family_name", "given_name", "patronymic", "district", "address"):
+        for name in ("external_id", "family_name", "given_name", "patronymic", "district",
+                     "address"):  # fmt: skip
             try:
                 reject_formula(data.get(name, ""))
             except forms.ValidationError as exc:
@@ -90,6 +97,7 @@ class PersonForm(forms.Form):
     @staticmethod
     def initial_from(person) -> dict:
         return {
+            "external_id": person.external_id,
             "family_name": person.family_name,
             "given_name": person.given_name,
             "patronymic": person.patronymic,

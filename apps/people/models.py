@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.core.crypto import blind_hash, organization_index_key
 from apps.core.fields import EncryptedJSONField, EncryptedTextField
 
 
@@ -12,6 +13,16 @@ class Sex(models.TextChoices):
     MALE = "M", _("male")
     OTHER = "X", _("other")
     UNKNOWN = "U", _("unknown")
+
+
+def register_number_key(organization_id, number: str) -> int | None:
+    """The blind index of a register number: a keyed hash (key derived per organisation
+    from the index key, like the name keys), None for no number. Equal numbers in two
+    organisations give unrelated hashes."""
+    number = (number or "").strip()
+    if not number or organization_id is None:
+        return None
+    return blind_hash(organization_index_key(organization_id), "register:" + number)
 
 
 class Person(models.Model):
@@ -24,7 +35,10 @@ class Person(models.Model):
     organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="people"
     )
-    external_id = models.CharField(_("register number"), max_length=64, blank=True)
+    # Encrypted like the other identifiers; found and kept unique through
+    # `external_id_key`, a keyed hash (see register_number_key).
+    external_id = EncryptedTextField(_("register number"), max_length=64, blank=True)
+    external_id_key = models.BigIntegerField(null=True, blank=True, editable=False)
     family_name = EncryptedTextField(_("family name"), blank=True)
     given_name = EncryptedTextField(_("given name"))
     patronymic = EncryptedTextField(_("patronymic"), blank=True)
@@ -58,15 +72,22 @@ class Person(models.Model):
         verbose_name_plural = _("people")
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "external_id"],
-                condition=~models.Q(external_id=""),
-                name="unique_external_id_per_organization",
+                fields=["organization", "external_id_key"],
+                condition=models.Q(external_id_key__isnull=False),
+                name="unique_register_number_per_organization",
             )
         ]
         indexes = [models.Index(fields=["organization", "-created_at"])]
 
     def __str__(self):
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        # The hash follows the number on every save, so that no write path can forget it.
+        self.external_id_key = register_number_key(self.organization_id, self.external_id)
+        if kwargs.get("update_fields") is not None and "external_id" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "external_id_key"}
+        super().save(*args, **kwargs)
 
     @property
     def code(self) -> str:

@@ -46,11 +46,13 @@ from apps.accounts.roles import Permission
 from apps.cases.models import Case, CaseNote, CaseStatus
 from apps.core import audit
 from apps.core.crypto import organization_index_key
+from apps.core.input_limits import check_zip, control_character_message, visible_text
 from apps.core.models import AuditEntry
 from apps.core.selectors import reference_codes
 from apps.core.staged_upload import PlanChanged
-from apps.people.models import Person, PersonNameKey, Sex
+from apps.people.models import Person, PersonNameKey, Sex, register_number_key
 from apps.people.name_keys import name_tokens, stored_keys
+from apps.people.selectors import RegisterNumbers
 from apps.people.services import index_person_name, require
 from apps.people.validation import parse_partial_date, reject_formula, split_list
 
@@ -289,6 +291,11 @@ def _csv_reader(text: str, delimiter: str, register: RegisterFile):
 def _xlsx_lines(data: bytes, register: RegisterFile):
     from openpyxl import load_workbook
 
+    # A workbook is a zip: refused by what it declares before openpyxl expands it.
+    refusal = check_zip(data)
+    if refusal:
+        register.report.add_error(None, "", "", refusal)
+        return None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
@@ -429,6 +436,10 @@ class _Checker:
     def text(self, row, column, value) -> bool:
         """Length and formula checks shared by every column; True when fine."""
         limit = MAX_LENGTHS.get(column, DEFAULT_MAX_LENGTH)
+        control = control_character_message(value)
+        if control:
+            self.error(row, column, visible_text(value), control)
+            return False
         if len(value) > limit:
             self.error(
                 row,
@@ -628,12 +639,9 @@ def _split_codes(value: str) -> list[str]:
     return [p.strip() for p in re.split(r"[;,]", value) if p.strip()]
 
 
-def _existing_external_ids(organization_id) -> dict[str, int]:
-    return dict(
-        Person.objects.filter(organization_id=organization_id)
-        .exclude(external_id="")
-        .values_list("external_id", "id")
-    )
+def _existing_external_ids(organization_id) -> RegisterNumbers:
+    # The numbers are encrypted: found by their blind index, `.get(number)` -> person id.
+    return RegisterNumbers(organization_id)
 
 
 def plan_import(organization, data: bytes, filename: str) -> ImportPlan:
@@ -710,11 +718,18 @@ def _count(planned: list[PlannedRow], report: ImportReport) -> None:
 
 
 def apply_import(membership, plan: ImportPlan, *, request=None) -> ImportReport:
-    """Write a checked plan in one transaction and audit it once.
+    """Write a checked plan, all of it or nothing, and audit it once.
 
     Raises NotAllowed without the import permission, ValueError for a plan with
     errors or of another organisation, and RegisterChanged if people were added
     or renumbered since the plan was made (nothing is written then).
+
+    On PostgreSQL the plan is written in one transaction: row locks keep other
+    organisations' writes going meanwhile. SQLite has a single write lock, and
+    other organisations' requests (every look at a person writes an audit entry)
+    wait for it at most the busy timeout: a large plan is therefore written in
+    transactions of BATCH_SIZE new people (see _write_in_batches), and the updates
+    of existing people and the audit entry in a last one.
     """
     require(membership, Permission.IMPORT_REGISTER)
     if not plan.ok:
@@ -725,22 +740,30 @@ def apply_import(membership, plan: ImportPlan, *, request=None) -> ImportReport:
     organization = membership.organization
     user = membership.user if getattr(membership, "user", None) is not None else None
     now = timezone.now()
+    updates = [r for r in plan.rows if r.existing_id is not None]
+    creates = [r for r in plan.rows if r.existing_id is None]
+    writer = _Writer(organization, user, now, NameKeyHasher(organization.pk))
+    # Counted again as written: a case may have been opened since the check.
+    report.cases_created = report.cases_updated = report.notes_added = 0
+    batched = (
+        connection.vendor == "sqlite"
+        and len(creates) > BATCH_SIZE
+        and not connection.in_atomic_block  # inside a caller's transaction: no gain
+    )
+    written: list[int] = []
     try:
+        if batched:
+            with transaction.atomic():
+                _check_register_unchanged(organization, plan)
+            written = _write_in_batches(writer, creates, report)
         with transaction.atomic():
             # Checked again under the write transaction: a person registered with one
             # of the file's external_ids since the check would otherwise be duplicated.
-            existing = _existing_external_ids(organization.pk)
-            for r in plan.rows:
-                if (existing.get(r.external_id) if r.external_id else None) != r.existing_id:
-                    raise RegisterChanged()
-            # Counted again as written: a case may have been opened since the check.
-            report.cases_created = report.cases_updated = report.notes_added = 0
-            updates = [r for r in plan.rows if r.existing_id is not None]
-            creates = [r for r in plan.rows if r.existing_id is None]
+            _check_register_unchanged(organization, plan, written=creates if batched else ())
             _update_people(updates, organization, user, now, report)
-            writer = _Writer(organization, user, now, NameKeyHasher(organization.pk))
-            with _name_index_deferred(len(creates)):
-                writer.write_all(creates, report)
+            if not batched:
+                with _name_index_deferred(len(creates)):
+                    writer.write_all(creates, report)
             audit.record(
                 AuditEntry.Action.IMPORT,
                 user=user,
@@ -749,10 +772,59 @@ def apply_import(membership, plan: ImportPlan, *, request=None) -> ImportReport:
                 detail={**report.counts(), "format": plan.format},
                 request=request,
             )
-    except IntegrityError:
-        # Another import or registration took one of the file's external_ids meanwhile.
-        raise RegisterChanged()
+    except BaseException as exc:
+        _remove_written(written)
+        if isinstance(exc, IntegrityError):
+            # Another import or registration took one of the file's external_ids meanwhile.
+            raise RegisterChanged()
+        raise
     return report
+
+
+def _check_register_unchanged(organization, plan: ImportPlan, written=()) -> None:
+    """RegisterChanged unless each row's external_id still belongs to the person the
+    plan found (or to nobody, or to the person this import has just `written`)."""
+    existing = _existing_external_ids(organization.pk)
+    just_written = {r.external_id for r in written if r.external_id}
+    for r in plan.rows:
+        if not r.external_id or (r.existing_id is None and r.external_id in just_written):
+            continue
+        if existing.get(r.external_id) != r.existing_id:
+            raise RegisterChanged()
+
+
+def _write_in_batches(writer: "_Writer", creates: list[PlannedRow], report) -> list[int]:
+    """New people in transactions of BATCH_SIZE rows each, so that the SQLite write lock
+    is never held for more than a fraction of a second (about 0.5 s a batch) and other
+    organisations' writes slip in between. Returns the ids written; the caller removes
+    them if anything later fails, so the import stays all-or-nothing. Until the import
+    ends, people of finished batches are visible to their own organisation."""
+    written: list[int] = []
+    try:
+        for i in range(0, len(creates), BATCH_SIZE):
+            batch = writer.prepare(creates[i : i + BATCH_SIZE])  # no database: outside the lock
+            with transaction.atomic():
+                written += writer.write(batch, report)
+    except BaseException:
+        _remove_written(written)
+        raise
+    return written
+
+
+def _remove_written(person_ids: list[int]) -> None:
+    """Undo the batches of a failed import: the people it created, with their name keys,
+    cases, notes and history rows; in short transactions too."""
+    for i in range(0, len(person_ids), BATCH_SIZE):
+        chunk = person_ids[i : i + BATCH_SIZE]
+        with transaction.atomic():
+            case_ids = list(Case.objects.filter(person_id__in=chunk).values_list("id", flat=True))
+            CaseNote.objects.filter(case_id__in=case_ids)._raw_delete(connection.alias)
+            Case.history.filter(id__in=case_ids)._raw_delete(connection.alias)
+            Case.objects.filter(id__in=case_ids)._raw_delete(connection.alias)
+            PersonNameKey.objects.filter(person_id__in=chunk)._raw_delete(connection.alias)
+            Person.history.filter(id__in=chunk)._raw_delete(connection.alias)
+            Person.objects.filter(id__in=chunk)._raw_delete(connection.alias)
+    person_ids.clear()
 
 
 def import_register(membership, data: bytes, filename: str, *, dry_run=False, request=None):
@@ -998,6 +1070,7 @@ class _Writer:
     def __init__(self, organization, user, now, hasher):
         user_id = user.pk if user else None
         self.now, self.user_id, self.hasher = now, user_id, hasher
+        self.organization_id = organization.pk
         made = {"organization": organization.pk, "created_by": user_id}
         made |= {"created_at": now, "updated_at": now}
         self.people = _Inserter(Person, PERSON_COLUMNS, made)
@@ -1016,7 +1089,13 @@ class _Writer:
         with_case = [i for i, r in enumerate(rows) if r.case]
         noted = [n for n, i in enumerate(with_case) if rows[i].note]
         return _Batch(
-            people=self.people.prepare([_person_values(r) for r in rows]),
+            people=self.people.prepare(
+                [
+                    _person_values(r)
+                    | {"external_id_key": register_number_key(self.organization_id, r.external_id)}
+                    for r in rows
+                ]
+            ),
             keys=[
                 hashes(r.person["family_name"], r.person["given_name"], r.person["patronymic"])
                 for r in rows
@@ -1027,22 +1106,25 @@ class _Writer:
             note_of=noted,
         )
 
-    def write(self, batch: _Batch, report: ImportReport) -> None:
+    def write(self, batch: _Batch, report: ImportReport) -> list[int]:
+        """Writes a prepared batch; returns the new people's ids."""
         person_ids = self.people.insert(batch.people)
         _copy_history(Person, person_ids, self.now, self.user_id)
         _insert_name_keys(zip(person_ids, batch.keys, strict=True))
         if not batch.cases:
-            return
+            return person_ids
         case_ids = self.cases.insert(batch.cases, late=[person_ids[i] for i in batch.case_of])
         report.cases_created += len(case_ids)
         _copy_history(Case, case_ids, self.now, self.user_id)
         if batch.notes:
             self.notes.insert(batch.notes, late=[case_ids[n] for n in batch.note_of])
         report.notes_added += len(batch.notes)
+        return person_ids
 
 
 PERSON_COLUMNS = (
     "external_id",
+    "external_id_key",
     "family_name",
     "given_name",
     "patronymic",

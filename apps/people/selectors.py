@@ -5,7 +5,7 @@ from django.http import Http404
 
 from apps.accounts.roles import Permission
 from apps.core.crypto import blind_hash, organization_index_key
-from apps.people.models import Person, PersonNameKey
+from apps.people.models import Person, PersonNameKey, register_number_key
 from apps.people.name_keys import name_tokens, query_keys
 
 
@@ -22,6 +22,32 @@ def person_for(membership, person_id) -> Person:
         return people_visible_to(membership).get(pk=int(person_id))
     except (Person.DoesNotExist, ValueError, TypeError):
         raise Http404
+
+
+def person_with_register_number(organization_id, number: str) -> Person | None:
+    """The organisation's person with this register number, found by its blind index
+    (the number itself is encrypted), or None."""
+    key = register_number_key(organization_id, number)
+    if key is None:
+        return None
+    return Person.objects.filter(organization_id=organization_id, external_id_key=key).first()
+
+
+class RegisterNumbers:
+    """The register numbers in use in one organisation, for the register import:
+    `get(number)` gives the person id holding it, like a dict keyed by the number."""
+
+    def __init__(self, organization_id):
+        self.organization_id = organization_id
+        self.ids = dict(
+            Person.objects.filter(
+                organization_id=organization_id, external_id_key__isnull=False
+            ).values_list("external_id_key", "id")
+        )
+
+    def get(self, number, default=None):
+        key = register_number_key(self.organization_id, number)
+        return self.ids.get(key, default) if key is not None else default
 
 
 def search_people(membership, query: str, *, limit: int = 50) -> list[Person]:

@@ -1,7 +1,7 @@
 """Every write to people: validation has happened in the form or serializer;
 these functions write in one transaction, keep the name index in step and audit."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -9,7 +9,7 @@ from apps.accounts.roles import Permission
 from apps.core import audit
 from apps.core.crypto import blind_hash, organization_index_key
 from apps.core.models import AuditEntry
-from apps.people.models import Person, PersonNameKey
+from apps.people.models import Person, PersonNameKey, register_number_key
 from apps.people.name_keys import name_tokens, stored_keys
 
 PERSON_FIELDS = (
@@ -36,6 +36,24 @@ NAME_FIELDS = ("family_name", "given_name", "patronymic", "other_names")
 
 class NotAllowed(Exception):
     """The member's role does not allow this write (views answer 403)."""
+
+
+class RegisterNumberTaken(Exception):
+    """Another person of the organisation already has this register number."""
+
+    def __init__(self):
+        super().__init__(_("Another person in your register already has this register number."))
+
+
+def _check_register_number(organization_id, number: str, *, exclude_pk=None) -> None:
+    key = register_number_key(organization_id, number)
+    if key is None:
+        return
+    taken = Person.objects.filter(organization_id=organization_id, external_id_key=key)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise RegisterNumberTaken()
 
 
 class StaleEdit(Exception):
@@ -72,16 +90,26 @@ def index_person_name(person: Person) -> None:
     )
 
 
+def _save_checking_register_number(person: Person) -> None:
+    # The check above is not enough when two saves race; the unique constraint decides.
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        raise RegisterNumberTaken()
+
+
 def create_person(*, membership, data: dict, request=None) -> Person:
     """Register a new person in the member's organisation."""
     require(membership, Permission.EDIT_PEOPLE)
+    _check_register_number(membership.organization_id, data.get("external_id", ""))
     with transaction.atomic():
         person = Person(
             organization=membership.organization,
             created_by=membership.user,
             **{k: v for k, v in data.items() if k in PERSON_FIELDS},
         )
-        person.save()
+        _save_checking_register_number(person)
         index_person_name(person)
         audit.record(
             AuditEntry.Action.CREATE,
@@ -97,6 +125,8 @@ def update_person(*, membership, person: Person, data: dict, expected_version: i
     """Change a person; refused with StaleEdit if someone saved in between."""
     require(membership, Permission.EDIT_PEOPLE)
     changed = [k for k in PERSON_FIELDS if k in data and getattr(person, k) != data[k]]
+    if "external_id" in changed:
+        _check_register_number(person.organization_id, data["external_id"], exclude_pk=person.pk)
     with transaction.atomic():
         bumped = Person.objects.filter(pk=person.pk, version=expected_version).update(
             version=expected_version + 1, updated_at=timezone.now()
@@ -106,7 +136,7 @@ def update_person(*, membership, person: Person, data: dict, expected_version: i
         for k in changed:
             setattr(person, k, data[k])
         person.version = expected_version + 1
-        person.save()
+        _save_checking_register_number(person)
         if any(k in NAME_FIELDS for k in changed):
             index_person_name(person)
         audit.record(

@@ -28,12 +28,12 @@ def person_list(request):
         people = selectors.search_people(m, query)
     else:
         people = list(selectors.people_visible_to(m).order_by("-created_at", "-id")[:50])
-    # The query itself is a name: it is never written to the audit trail.
-    audit.record(
-        AuditEntry.Action.SEARCH,
-        user=request.user,
-        organization=m.organization,
+    # The query itself is a name: it is never written to the audit trail, the ids shown are.
+    audit.shown(
+        m,
+        people,
         target_type="person",
+        action=AuditEntry.Action.SEARCH,
         detail={"results": len(people), "query": bool(query)},
         request=request,
     )
@@ -56,9 +56,13 @@ def person_create(request):
     m = member_with(request, Permission.EDIT_PEOPLE)
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        person = services.create_person(membership=m, data=form.person_data(), request=request)
-        messages.success(request, _("Person registered as %(code)s.") % {"code": person.code})
-        return redirect("person_detail", person_id=person.pk)
+        try:
+            person = services.create_person(membership=m, data=form.person_data(), request=request)
+        except services.RegisterNumberTaken as exc:
+            form.add_error("external_id", str(exc))
+        else:
+            messages.success(request, _("Person registered as %(code)s.") % {"code": person.code})
+            return redirect("person_detail", person_id=person.pk)
     status = 400 if form.is_bound else 200
     return render(request, "people/form.html", {"form": form, "person": None}, status=status)
 
@@ -105,6 +109,8 @@ def person_edit(request, person_id):
                 )
             except services.StaleEdit as exc:
                 form.add_error(None, str(exc))
+            except services.RegisterNumberTaken as exc:
+                form.add_error("external_id", str(exc))
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("person_detail", person_id=person.pk)
@@ -112,6 +118,10 @@ def person_edit(request, person_id):
     else:
         form = PersonForm(initial=PersonForm.initial_from(person))
         status = 200
+        # The form shows the identity, a hidden name included: audited like a reveal.
+        services.record_person_view(
+            membership=m, person=person, request=request, revealed=person.hide_name
+        )
     return render(request, "people/form.html", {"form": form, "person": person}, status=status)
 
 
@@ -150,3 +160,25 @@ def register_import(request):
     from apps.people.register_views import register_import_view
 
     return register_import_view(request, member_with(request, Permission.IMPORT_REGISTER))
+
+
+@login_required
+def register_export(request, fmt):
+    """The organisation's whole person register as CSV or XLSX (organisation admins;
+    audited as an export with the count)."""
+    from django.http import Http404, HttpResponse
+
+    from apps.people.register_export import FORMATS, export_register
+
+    m = member_with(request, Permission.MANAGE_ORGANIZATION)
+    if fmt not in FORMATS:
+        raise Http404
+    data, _count = export_register(membership=m, fmt=fmt, request=request)
+    content_type = {
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }[fmt]
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="people-register.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from apps.accounts.models import Organization
 from apps.accounts.roles import Permission
+from apps.api.audited import AuditedReadMixin
 from apps.api.permissions import HasMembership
 from apps.assistance.models import ServiceType
 from apps.cases import services as case_services
@@ -28,6 +29,7 @@ from apps.people.selectors import person_for
 from apps.people.services import NotAllowed, StaleEdit
 from apps.referrals import selectors, services
 from apps.referrals.models import (
+    REFERRAL_TEXT_FIELDS,
     DirectoryEntry,
     DirectoryService,
     Referral,
@@ -66,6 +68,7 @@ class ConsentSerializer(serializers.ModelSerializer):
 
 
 class ConsentViewSet(
+    AuditedReadMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -74,6 +77,7 @@ class ConsentViewSet(
     """Consents of the people of the caller's organisation; withdrawable."""
 
     serializer_class = ConsentSerializer
+    audit_target_type = "consent"
     permission_classes = [HasMembership]
     required_permission = Permission.VIEW_PEOPLE
 
@@ -275,8 +279,8 @@ class DirectoryEntryViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewS
 
 
 class ReferralSerializer(serializers.ModelSerializer):
-    """Both sides' view. `case`, `consent` and `message` are given to the sender only;
-    `shared` holds the consented fields, for the receiver only after acceptance and
+    """Both sides' view. `case` and `consent` are given to the sender only; the free texts
+    (`purpose`, `message`, `needs`) to the receiver only where consented; `shared` holds the consented fields, for the receiver only after acceptance and
     while the consent is in force (otherwise empty)."""
 
     reference = serializers.CharField(read_only=True)
@@ -371,10 +375,14 @@ class ReferralSerializer(serializers.ModelSerializer):
             data["case"] = None
             data["consent"] = None
             if not self._receiver_may_read(obj):
-                for key in ("purpose", "message", "needs", "shared_fields"):
+                for key in (*REFERRAL_TEXT_FIELDS, "shared_fields"):
                     data[key] = [] if key == "shared_fields" else ""
             else:
-                data["needs"] = ""  # given in `shared` only if consented
+                # Free texts reach the receiver only where consented, as in `shared`.
+                consented = set(obj.shared_fields or [])
+                for key in REFERRAL_TEXT_FIELDS:
+                    if key not in consented:
+                        data[key] = ""
         return data
 
 
@@ -404,6 +412,7 @@ class DeliverySerializer(serializers.Serializer):
     )
 )
 class ReferralViewSet(
+    AuditedReadMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -414,6 +423,7 @@ class ReferralViewSet(
     and after the consent is withdrawn, retrieving the referral answers 404."""
 
     serializer_class = ReferralSerializer
+    audit_target_type = "referral"
     permission_classes = [HasMembership]
     required_permission = Permission.VIEW_CASES
 
@@ -439,13 +449,16 @@ class ReferralViewSet(
         except Http404:
             return selectors.received_referral_for(m, pk, readable=readable)
 
-    def retrieve(self, request, *args, **kwargs):
-        referral = self._get(kwargs["pk"])
-        if referral.to_organization_id == request.membership.organization_id:
+    def get_object(self):
+        return self._get(self.kwargs["pk"])
+
+    def audit_retrieved(self, referral):
+        if referral.to_organization_id == self.request.membership.organization_id:
             services.record_shared_view(
-                membership=request.membership, referral=referral, request=request
+                membership=self.request.membership, referral=referral, request=self.request
             )
-        return Response(self.get_serializer(referral).data)
+        else:
+            super().audit_retrieved(referral)
 
     def perform_create(self, serializer):
         m = self.request.membership

@@ -106,6 +106,14 @@ class SharedField(models.TextChoices):
     RECRUITMENT_CHANNEL = "recruitment_channel", _("recruitment channel")
     MEANS_OF_CONTROL = "means_of_control", _("means of control")
     NEEDS = "needs", _("needs")
+    # The referral's own free texts: typed by a worker, they may name or describe the
+    # person, so the receiver reads them only where the consent includes them.
+    PURPOSE = "purpose", _("purpose of sharing")
+    MESSAGE = "message", _("reason for referral")
+
+
+# The free texts of a referral that the consent governs (read by `shared_view`).
+REFERRAL_TEXT_FIELDS = ("needs", "purpose", "message")
 
 
 class ReferralStatus(models.TextChoices):

@@ -53,8 +53,8 @@ def referral_form_pdf(referral, rows: list[tuple[str, str]], lang: str) -> bytes
                 % {"d": referral.consent.valid_until or "—"}
             ),
         ]
-        if referral.purpose:
-            story.append(p(_("Purpose: %(purpose)s") % {"purpose": referral.purpose}))
+        # The free texts (purpose, reason, needs) are printed only where the consent
+        # includes them: they come in `rows` from the shared view.
         story.append(p(_("Data shared"), sub))
         if rows:
             table = Table(
@@ -71,8 +71,6 @@ def referral_form_pdf(referral, rows: list[tuple[str, str]], lang: str) -> bytes
             story.append(table)
         else:
             story.append(p(_("No personal data is shared.")))
-        if referral.message:
-            story += [p(_("Reason for referral"), sub), p(referral.message)]
         story += [Spacer(1, 14 * mm), p(_("Signature of the referring worker: ____________"))]
         doc.build(story)
     return buf.getvalue()

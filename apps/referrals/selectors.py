@@ -14,6 +14,7 @@ from apps.assistance.selectors import shelter_beds
 from apps.core.selectors import reference_labels
 from apps.referrals.models import (
     RECEIVER_READABLE,
+    REFERRAL_TEXT_FIELDS,
     DirectoryEntry,
     Notification,
     Referral,
@@ -202,7 +203,10 @@ def receiver_may_read(referral: Referral, *, reload: bool = True) -> bool:
 
 
 def shared_view(referral: Referral) -> dict:
-    """Only the consented fields of the person and case, as plain values."""
+    """Only the consented fields of the person and case, as plain values; the referral's
+    free texts (needs, purpose, reason) too, each only where the consent includes it.
+    The one rule for what leaves the sender: the receiver's page and API, the printed
+    form and the HTCDS export all show this and nothing more."""
     allowed = [f for f in SharedField.values if f in (referral.shared_fields or [])]
     if not allowed:
         return {}
@@ -214,8 +218,8 @@ def shared_view(referral: Referral) -> dict:
             out[name] = getattr(person, name)
         elif name in CASE_FIELDS:
             out[name] = getattr(case, name)
-        elif name == "needs":
-            out[name] = referral.needs
+        elif name in REFERRAL_TEXT_FIELDS:
+            out[name] = getattr(referral, name)
     return out
 
 

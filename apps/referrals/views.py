@@ -15,6 +15,7 @@ from apps.assistance import services as assistance_services
 from apps.assistance.forms import DischargeForm, ReferralAdmissionForm
 from apps.assistance.models import ServiceType, ShelterStay
 from apps.cases.selectors import case_for
+from apps.core import audit
 from apps.core.form_actions import submit
 from apps.core.models import AuditEntry
 from apps.core.selectors import reference_choices, reference_labels
@@ -39,6 +40,8 @@ def _render_inbox(request, m, status=200, *, tab=None, row_form=None, row_for=No
     rows = (
         selectors.referrals_sent(m) if tab == "sent" else selectors.referrals_received(m)
     ).order_by("-sent_at", "-id")[:200]
+    rows = list(rows)
+    audit.shown(m, rows, target_type="referral", request=request)
     notes = list(selectors.notifications_of(m).select_related("referral")[:20])
     unread = [n.pk for n in notes if n.read_at is None]
     response = render(
@@ -235,6 +238,8 @@ def _render_detail(request, m, referral, side, status=200, **forms):
     shared = selectors.shared_view(referral)
     if side == "receiver":
         services.record_shared_view(membership=m, referral=referral, request=request)
+    else:  # the sender's page shows the case and what is shared of the person
+        audit.shown(m, [referral], request=request, detail={"side": "sender"})
     today = timezone.localdate()
     context = {
         "referral": referral,
@@ -289,8 +294,6 @@ def referral_pdf(request, referral_id):
     with override(lang):
         rows = selectors.shared_rows(referral, shared)
     data = referral_form_pdf(referral, rows, lang)
-    from apps.core import audit
-
     audit.by_member(
         AuditEntry.Action.EXPORT,
         m,

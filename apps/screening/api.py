@@ -8,6 +8,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from apps.accounts.roles import Permission
+from apps.api.audited import AuditedReadMixin
 from apps.api.permissions import HasMembership
 from apps.cases.selectors import case_for
 from apps.hotline.selectors import call_for
@@ -74,6 +75,7 @@ class ScreeningSerializer(serializers.ModelSerializer):
     )
 )
 class ScreeningViewSet(
+    AuditedReadMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -83,6 +85,7 @@ class ScreeningViewSet(
     from the answers; reads of one screening are audited."""
 
     serializer_class = ScreeningSerializer
+    audit_target_type = "screening"
     permission_classes = [HasMembership]
     required_permission = Permission.VIEW_PEOPLE
 
@@ -95,12 +98,13 @@ class ScreeningViewSet(
             qs = qs.filter(person=person_for(self.request.membership, person_id))
         return qs.order_by("-screened_on", "-id")
 
-    def retrieve(self, request, *args, **kwargs):
-        screening = selectors.screening_for(request.membership, kwargs["pk"])
+    def get_object(self):
+        return selectors.screening_for(self.request.membership, self.kwargs["pk"])
+
+    def audit_retrieved(self, instance):
         services.record_screening_view(
-            membership=request.membership, screening=screening, request=request
+            membership=self.request.membership, screening=instance, request=self.request
         )
-        return super().retrieve(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         m = self.request.membership

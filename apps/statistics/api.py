@@ -1,5 +1,6 @@
 """GET /api/v1/statistics/: the national report as JSON (aggregates only)."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -13,6 +14,7 @@ from apps.accounts.models import Organization
 from apps.accounts.roles import Permission
 from apps.api.permissions import HasMembership
 from apps.statistics.forms import EARLIEST_YEAR, LATEST_YEAR, MAX_YEARS, years_later
+from apps.statistics.periods import check_disclosure_period
 from apps.statistics.report import ReportScope
 from apps.statistics.selectors import disclosure_control_required, organizations_for_report
 from apps.statistics.services import run_report
@@ -49,6 +51,10 @@ TABLE_SCHEMA = inline_serializer(
             help_text='one key per dimension (codes) and "count": a number or "suppressed"',
         ),
         "total": serializers.JSONField(help_text='a number or "suppressed"'),
+        "perturbed": serializers.BooleanField(
+            help_text="the counts carry cell-key noise (consistent: the same records always "
+            "get the same noise), so cells and totals may not add up exactly"
+        ),
     },
     many=True,
 )
@@ -56,7 +62,9 @@ TABLE_SCHEMA = inline_serializer(
 
 class StatisticsView(APIView):
     """The national statistics report for a period and the organisations the caller may
-    report on; small cells suppressed whenever the report leaves an organisation."""
+    report on. Whenever the report leaves an organisation the period must be one whole
+    calendar month, quarter or year, counts carry cell-key noise and small cells are
+    suppressed."""
 
     permission_classes = [HasMembership]
     required_permission = Permission.VIEW_STATISTICS
@@ -64,8 +72,20 @@ class StatisticsView(APIView):
     @extend_schema(
         operation_id="statistics_report",
         parameters=[
-            OpenApiParameter("from", OpenApiTypes.DATE, required=True),
-            OpenApiParameter("to", OpenApiTypes.DATE, required=True),
+            OpenApiParameter(
+                "from",
+                OpenApiTypes.DATE,
+                required=True,
+                description="first day; under disclosure control the first day of a calendar "
+                "month, quarter or year",
+            ),
+            OpenApiParameter(
+                "to",
+                OpenApiTypes.DATE,
+                required=True,
+                description="last day (included); under disclosure control the last day of "
+                "that same month, quarter or year",
+            ),
             OpenApiParameter(
                 "organization",
                 OpenApiTypes.STR,
@@ -103,14 +123,21 @@ class StatisticsView(APIView):
         except Organization.DoesNotExist:
             # Whether another organisation exists is not told.
             raise NotFound(_("No organisation you may report on has that short name."))
+        except DjangoValidationError as error:
+            raise ApiValidationError({"organization": error.messages}) from None
         if not ids:
             raise NotFound(_("There is no organisation you may report on."))
+        date_from, date_to = query.validated_data["date_from"], query.validated_data["date_to"]
+        control = disclosure_control_required(m, ids) or request.query_params.get(
+            "disclosure_control"
+        ) in ("1", "true", "on")
+        if control:
+            try:
+                check_disclosure_period(date_from, date_to)
+            except DjangoValidationError as error:
+                raise ApiValidationError({"to": error.messages}) from None
         scope = ReportScope(
-            date_from=query.validated_data["date_from"],
-            date_to=query.validated_data["date_to"],
-            organization_ids=ids,
-            disclosure_control=disclosure_control_required(m, ids)
-            or request.query_params.get("disclosure_control") in ("1", "true", "on"),
+            date_from=date_from, date_to=date_to, organization_ids=ids, disclosure_control=control
         )
         report = run_report(m, scope, request=request._request, fmt="json", lang="")
         return Response(report.as_json())

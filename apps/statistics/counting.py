@@ -17,10 +17,11 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Case as Choose
-from django.db.models import Count, Q, TextField, Value, When
+from django.db.models import Count, IntegerField, Q, Sum, TextField, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, TruncMonth
 
-from apps.statistics import age
+from apps.statistics import age, cellkey
 
 NOT_RECORDED = "unknown"
 TRAFFICKING = "trafficking"
@@ -52,6 +53,33 @@ def report_transaction():
                 cur.execute("SET LOCAL work_mem = '64MB'")
                 cur.execute("SET LOCAL jit = off")
         yield
+
+
+class Cells(Counter):
+    """Counts by cell, and beside them (`key_sums`) the sum of the record keys of each
+    cell's records, from which cell-key perturbation takes its noise (apps.statistics.
+    cellkey)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.key_sums: Counter = Counter()
+
+    def add(self, cell, n: int, key_sum) -> None:
+        self[cell] += n
+        self.key_sums[cell] += int(key_sum or 0)
+
+
+def record_key(model, kind: str):
+    """The record key of each row of a model, as an expression over the base table."""
+    qn = connection.ops.quote_name
+    sql, params = cellkey.record_key_sql(kind, f"{qn(model._meta.db_table)}.{qn('id')}")
+    # Fixed SQL from cellkey; the key material and the kind are parameters.
+    return RawSQL(sql, params, output_field=IntegerField())  # noqa: S611
+
+
+def record_keys(model, kind: str):
+    """Sum of the record keys of a model's rows, as an aggregate."""
+    return Sum(record_key(model, kind))
 
 
 def exploitation_group(labour: bool, sexual: bool, recorded: bool) -> str:
@@ -107,6 +135,8 @@ def cases_in_scope(organization_ids):
 def case_counts(organization_ids, date_from: date, date_to: date) -> dict:
     """Cases of every type opened in the period (by type and by month) and closed in it
     (by reason), in one pass over the organisations' cases."""
+    from apps.cases.models import Case
+
     opened_in = Q(opened_on__gte=date_from, opened_on__lte=date_to)
     closed_in = Q(closed_on__gte=date_from, closed_on__lte=date_to)
     rows = (
@@ -118,17 +148,15 @@ def case_counts(organization_ids, date_from: date, date_to: date) -> dict:
             was_closed=Choose(When(closed_in, then=Value(1)), default=Value(0)),
         )
         .values_list("case_type", "month", "was_opened", "closure_reason", "was_closed")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), k=record_keys(Case, cellkey.CASE))
     )
-    by_type: Counter = Counter()
-    by_month: Counter = Counter()
-    closed: Counter = Counter()
-    for case_type, month, was_opened, reason, was_closed, n in rows:
+    by_type, by_month, closed = Cells(), Cells(), Cells()
+    for case_type, month, was_opened, reason, was_closed, n, k in rows:
         if was_opened:
-            by_type[(code(case_type),)] += n
-            by_month[(_month_code(month),)] += n
+            by_type.add((code(case_type),), n, k)
+            by_month.add((_month_code(month),), n, k)
         if was_closed:
-            closed[(code(reason),)] += n
+            closed.add((code(reason),), n, k)
     return {"opened_by_type": by_type, "opened_by_month": by_month, "closed_by_reason": closed}
 
 
@@ -216,6 +244,7 @@ def _person_statement(cases, date_to: date, grouping_sets, with_lists: bool):
         .query.sql_with_params()
     )
     forms = "vc.forms_text"
+    person_key_sql, person_key_params = cellkey.record_key_sql(cellkey.PERSON, "vc.person_id")
     labour = " OR ".join(f"{forms} LIKE %s" for _c in LABOUR_CODES)
     sexual = " OR ".join(f"{forms} LIKE %s" for _c in SEXUAL_CODES)
     # Built from fixed fragments only; every value is a parameter.
@@ -230,7 +259,8 @@ def _person_statement(cases, date_to: date, grouping_sets, with_lists: bool):
         f" MAX(CASE WHEN vc.countries_text LIKE %s THEN 1 ELSE 0 END) AS has_country,"
         f" MAX(CASE WHEN vc.{qn('recruitment_channel')} <> '' THEN 1 ELSE 0 END) AS has_channel,"
         f" MAX(vc.{qn('person__citizenship')}) AS citizenship,"
-        f" MAX(vc.{qn('person__region')}) AS region"
+        f" MAX(vc.{qn('person__region')}) AS region,"
+        f" {person_key_sql} AS rkey"
         " FROM vc GROUP BY vc.person_id"
     )
     facts_params = (
@@ -238,6 +268,7 @@ def _person_statement(cases, date_to: date, grouping_sets, with_lists: bool):
         + [f'%"{c}"%' for c in LABOUR_CODES]
         + [f'%"{c}"%' for c in SEXUAL_CODES]
         + ['%"%', '%"%']
+        + person_key_params
     )
     year_sql = _sql_year("f.began")
     columns = {c: f"f.{c}" for c in FACT_COLUMNS}
@@ -247,7 +278,8 @@ def _person_statement(cases, date_to: date, grouping_sets, with_lists: bool):
     def branch(set_id, values: dict, rest: str, extra_params=()):
         cols = [_sql_text(values.get(c, "NULL")) for c in FACT_COLUMNS]
         cols += [_sql_text(values.get(c, "NULL")) for c in ("person_id", "began")]
-        branches.append(f"SELECT {set_id}, {', '.join(cols)}, {values.get('n', 'COUNT(*)')} {rest}")
+        n, k = values.get("n", "COUNT(*)"), values.get("k", "SUM(f.rkey)")
+        branches.append(f"SELECT {set_id}, {', '.join(cols)}, {n}, {k} {rest}")
         params.extend(extra_params)
 
     for i, grouping in enumerate(grouping_sets):
@@ -257,7 +289,7 @@ def _person_statement(cases, date_to: date, grouping_sets, with_lists: bool):
     edges = ", ".join(str(d) for d in _edge_differences())
     branch(
         EDGE,
-        {**columns, "person_id": "f.person_id", "began": "f.began", "n": "1"},
+        {**columns, "person_id": "f.person_id", "began": "f.began", "n": "1", "k": "f.rkey"},
         f"FROM facts f WHERE {year_sql} - f.birth_year IN ({edges})",
     )
     if with_lists:
@@ -268,36 +300,50 @@ def _person_statement(cases, date_to: date, grouping_sets, with_lists: bool):
             unnest = f"json_each({field}) AS e"
         recorded = "e.value IS NOT NULL AND e.value <> ''"
         channel = f"vc.{qn('recruitment_channel')}"
+        # Distinct persons per value, with their record keys from the facts.
+        per_value = {"citizenship": "d.value", "n": "COUNT(*)"}
         branch(
             COUNTRIES,
-            {"citizenship": "e.value", "n": "COUNT(DISTINCT vc.person_id)"},
-            f"FROM vc, {unnest} WHERE {recorded} GROUP BY e.value",
+            per_value,
+            f"FROM (SELECT DISTINCT e.value AS value, vc.person_id AS person_id"  # noqa: S608
+            f" FROM vc, {unnest} WHERE {recorded}) d"
+            " JOIN facts f ON f.person_id = d.person_id GROUP BY d.value",
         )
         branch(
             CHANNELS,
-            {"citizenship": channel, "n": "COUNT(DISTINCT vc.person_id)"},
-            f"FROM vc WHERE {channel} <> '' GROUP BY {channel}",
+            per_value,
+            f"FROM (SELECT DISTINCT {channel} AS value, vc.person_id AS person_id"  # noqa: S608
+            f" FROM vc WHERE {channel} <> '') d"
+            " JOIN facts f ON f.person_id = d.person_id GROUP BY d.value",
         )
         # Persons with any value: from the per-person flags, without another pass.
-        branch(ANY_COUNTRY, {"n": "SUM(f.has_country)"}, "FROM facts f")
-        branch(ANY_CHANNEL, {"n": "SUM(f.has_channel)"}, "FROM facts f")
+        branch(
+            ANY_COUNTRY,
+            {"n": "SUM(f.has_country)", "k": "SUM(f.has_country * f.rkey)"},
+            "FROM facts f",
+        )
+        branch(
+            ANY_CHANNEL,
+            {"n": "SUM(f.has_channel)", "k": "SUM(f.has_channel * f.rkey)"},
+            "FROM facts f",
+        )
     statement = f"WITH vc AS ({case_sql}), facts AS ({facts_sql}) " + " UNION ALL ".join(branches)
     results: dict[int, list] = {}
     with connection.cursor() as cur:
         cur.execute(statement, [*case_params, *facts_params, *params])
         for row in cur.fetchall():
-            values = dict(zip(FACT_COLUMNS + ("person_id", "began"), row[1:-1], strict=True))
+            values = dict(zip(FACT_COLUMNS + ("person_id", "began"), row[1:-2], strict=True))
             for c in INT_COLUMNS | {"person_id"}:
                 if values[c] is not None:
                     values[c] = int(values[c])
-            results.setdefault(row[0], []).append((values, int(row[-1] or 0)))
+            results.setdefault(row[0], []).append((values, int(row[-2] or 0), int(row[-1] or 0)))
     return results
 
 
-def _grouped(results, set_id, grouping) -> Counter:
-    out: Counter = Counter()
-    for values, n in results.get(set_id, []):
-        out[tuple(values[c] for c in grouping)] += n
+def _grouped(results, set_id, grouping) -> Cells:
+    out = Cells()
+    for values, n, k in results.get(set_id, []):
+        out.add(tuple(values[c] for c in grouping), n, k)
     return out
 
 
@@ -310,26 +356,27 @@ def _resolve_ages(results, set_id: int, grouping: tuple[str, ...]) -> Counter:
     from apps.people.models import Person
 
     rest = [c for c in grouping if c not in ("birth_year", "began_year")]
-    out: Counter = Counter()
-    for key, n in _grouped(results, set_id, grouping).items():
+    out = Cells()
+    grouped = _grouped(results, set_id, grouping)
+    for key, n in grouped.items():
         values = dict(zip(grouping, key, strict=True))
         on = date(values["began_year"], 1, 1) if values["began_year"] is not None else None
         group = age.age_group_from_year(values["birth_year"], on)
         if group is not None:
-            out[tuple(values[c] for c in rest) + (group,)] += n
-    edge = [values for values, _n in results.get(EDGE, [])]
+            out.add(tuple(values[c] for c in rest) + (group,), n, grouped.key_sums[key])
+    edge = [(values, k) for values, _n, k in results.get(EDGE, [])]
     if edge:
         birth_dates = dict(
-            Person.objects.filter(id__in=[v["person_id"] for v in edge]).values_list(
+            Person.objects.filter(id__in=[v["person_id"] for v, _k in edge]).values_list(
                 "id", "birth_date"
             )
         )
-        for values in edge:
+        for values, k in edge:
             began = values["began"]
             if isinstance(began, str):
                 began = date.fromisoformat(began[:10])
             group = age.age_group(birth_dates.get(values["person_id"], ""), began)
-            out[tuple(values[c] for c in rest) + (group,)] += 1
+            out.add(tuple(values[c] for c in rest) + (group,), 1, k)
     return out
 
 
@@ -346,26 +393,39 @@ def victim_counts(organization_ids, date_from: date, date_to: date) -> dict:
     )
     by_status = _grouped(results, 0, ("identified",))
     total = sum(by_status.values())
-    status = Counter({(IDENTIFIED if k[0] else PRESUMED,): n for k, n in by_status.items()})
-    form_sex_age: Counter = Counter()
-    for (lab, sexual, recorded, sex, group), n in _resolve_ages(results, 1, FORM_SEX_AGE).items():
-        form_sex_age[(exploitation_group(lab, sexual, recorded), sex or "U", group)] += n
+    total_key = sum(by_status.key_sums.values())
+    status = Cells()
+    for k, n in by_status.items():
+        status.add((IDENTIFIED if k[0] else PRESUMED,), n, by_status.key_sums[k])
+    form_sex_age = Cells()
+    resolved = _resolve_ages(results, 1, FORM_SEX_AGE)
+    for key, n in resolved.items():
+        lab, sexual, recorded, sex, group = key
+        cell = (exploitation_group(lab, sexual, recorded), sex or "U", group)
+        form_sex_age.add(cell, n, resolved.key_sums[key])
 
     def listed(set_id, any_id):
-        out = Counter({(k[0],): n for k, n in _grouped(results, set_id, ("citizenship",)).items()})
-        with_any = sum(n for _v, n in results.get(any_id, []))
+        out = Cells()
+        grouped = _grouped(results, set_id, ("citizenship",))
+        for k, n in grouped.items():
+            out.add((k[0],), n, grouped.key_sums[k])
+        with_any = sum(n for _v, n, _k in results.get(any_id, []))
+        any_key = sum(k for _v, _n, k in results.get(any_id, []))
         if total - with_any:
-            out[(NOT_RECORDED,)] += total - with_any
+            # The persons without a value: every person less those with one.
+            out.add((NOT_RECORDED,), total - with_any, total_key - any_key)
         return out
 
     recoded = {}
     for name, set_id in (("by_citizenship", 2), ("by_region", 3)):
         column = "citizenship" if set_id == 2 else "region"
-        recoded[name] = Counter()
-        for k, n in _grouped(results, set_id, (column,)).items():
-            recoded[name][(code(k[0]),)] += n
+        recoded[name] = Cells()
+        grouped = _grouped(results, set_id, (column,))
+        for k, n in grouped.items():
+            recoded[name].add((code(k[0]),), n, grouped.key_sums[k])
     return {
         "total": total,
+        "total_key": total_key,
         "by_status": status,
         "by_exploitation_sex_age": form_sex_age,
         **recoded,
@@ -402,15 +462,17 @@ def assisted_cases(organization_ids, date_from: date, date_to: date):
     return cases_in_scope(ids).filter(case_type=TRAFFICKING, id__in=sorted(case_ids))
 
 
-def assisted_counts(organization_ids, date_from: date, date_to: date) -> Counter:
+def assisted_counts(organization_ids, date_from: date, date_to: date) -> Cells:
     grouping = ("sex", "birth_year", "began_year")
     cases = assisted_cases(organization_ids, date_from, date_to)
+    out = Cells()
     if not cases.exists():
-        return Counter()
+        return out
     results = _person_statement(cases, date_to, [grouping], False)
-    return Counter(
-        {(sex or "U", group): n for (sex, group), n in _resolve_ages(results, 0, grouping).items()}
-    )
+    resolved = _resolve_ages(results, 0, grouping)
+    for (sex, group), n in resolved.items():
+        out.add((sex or "U", group), n, resolved.key_sums[(sex, group)])
+    return out
 
 
 # --- assistance, referrals, shelters ---------------------------------------------------
@@ -423,10 +485,10 @@ def service_counts(organization_ids, date_from: date, date_to: date) -> Counter:
     from apps.referrals.models import ServiceDelivered
 
     ids = list(organization_ids)
-    out: Counter = Counter()
-    for model, org_field in (
-        (DeliveredService, "case__organization_id__in"),
-        (ServiceDelivered, "referral__case__organization_id__in"),
+    out = Cells()
+    for model, org_field, kind in (
+        (DeliveredService, "case__organization_id__in", cellkey.SERVICE),
+        (ServiceDelivered, "referral__case__organization_id__in", cellkey.REFERRAL_SERVICE),
     ):
         rows = (
             model.objects.filter(
@@ -434,10 +496,10 @@ def service_counts(organization_ids, date_from: date, date_to: date) -> Counter:
             )
             .order_by()
             .values_list("service_type")
-            .annotate(n=Count("id"))
+            .annotate(n=Count("id"), k=record_keys(model, kind))
         )
-        for service_type, n in rows:
-            out[(code(service_type),)] += n
+        for service_type, n, k in rows:
+            out.add((code(service_type),), n, k)
     return out
 
 
@@ -452,11 +514,11 @@ def referral_counts(organization_ids, date_from: date, date_to: date) -> Counter
         )
         .order_by()
         .values_list("status", "to_organization__type", "to_entry__org_type")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), k=record_keys(Referral, cellkey.REFERRAL))
     )
-    out: Counter = Counter()
-    for status, org_type, entry_type, n in rows:
-        out[(code(status), code(org_type or entry_type))] += n
+    out = Cells()
+    for status, org_type, entry_type, n, k in rows:
+        out.add((code(status), code(org_type or entry_type)), n, k)
     return out
 
 
@@ -468,29 +530,31 @@ def shelter_counts(organization_ids, date_from: date, date_to: date) -> dict:
     from apps.assistance.models import ShelterStay
 
     ids = list(organization_ids)
-    admissions: Counter = Counter()
-    for shelter_type, n in (
+    admissions = Cells()
+    for shelter_type, n, k in (
         ShelterStay.objects.filter(
             case__organization_id__in=ids, admitted_on__gte=date_from, admitted_on__lte=date_to
         )
         .order_by()
         .values_list("shelter__type")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), k=record_keys(ShelterStay, cellkey.SHELTER_STAY))
     ):
-        admissions[(code(shelter_type),)] += n
+        admissions.add((code(shelter_type),), n, k)
     nights: Counter = Counter()
-    stays_with_nights: Counter = Counter()
+    stays_with_nights = Cells()
     after = date_to + timedelta(days=1)
     overlapping = ShelterStay.objects.filter(
         case__organization_id__in=ids, admitted_on__lte=date_to
     ).filter(Q(discharged_on__isnull=True) | Q(discharged_on__gt=date_from))
-    for shelter_type, admitted, discharged in overlapping.values_list(
-        "shelter__type", "admitted_on", "discharged_on"
-    ).iterator(chunk_size=5000):
+    for shelter_type, admitted, discharged, k in (
+        overlapping.annotate(k=record_key(ShelterStay, cellkey.SHELTER_STAY))
+        .values_list("shelter__type", "admitted_on", "discharged_on", "k")
+        .iterator(chunk_size=5000)
+    ):
         first, end = max(admitted, date_from), min(discharged or after, after)
         if end > first:
             nights[(code(shelter_type),)] += (end - first).days
-            stays_with_nights[(code(shelter_type),)] += 1
+            stays_with_nights.add((code(shelter_type),), 1, k)
     return {"admissions": admissions, "bed_nights": nights, "stays": stays_with_nights}
 
 
@@ -506,30 +570,35 @@ def call_counts(organization_ids, date_from: date, date_to: date) -> dict:
     calls = logged_calls_between(
         Call.objects.filter(organization_id__in=list(organization_ids)), date_from, date_to
     ).order_by()
-    total = calls.count()
-    topics: Counter = Counter()
-    for values in calls.values_list("topics", flat=True).iterator(chunk_size=5000):
+    keyed = calls.annotate(k=record_key(Call, cellkey.CALL))
+    topics = Cells()
+    total = total_key = 0
+    for values, k in keyed.values_list("topics", "k").iterator(chunk_size=5000):
         codes = {t for t in (values or []) if isinstance(t, str) and t}
-        topics.update((c,) for c in (codes or {NOT_RECORDED}))
+        for c in codes or {NOT_RECORDED}:
+            topics.add((c,), 1, k)
+        total, total_key = total + 1, total_key + k
 
     def grouped(field):
-        out: Counter = Counter()
-        for value, n in calls.values_list(field).annotate(n=Count("id")):
-            out[(code(value),)] += n
+        out = Cells()
+        for value, n, k in calls.values_list(field).annotate(
+            n=Count("id"), k=record_keys(Call, cellkey.CALL)
+        ):
+            out.add((code(value),), n, k)
         return out
 
-    by_month: Counter = Counter()
+    by_month = Cells()
     tz = local_zone()
-    for bucket, n in (
+    for bucket, n, k in (
         calls.annotate(bucket=TruncMonth("started_at", tzinfo=tz))
         .values_list("bucket")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), k=record_keys(Call, cellkey.CALL))
     ):
-        by_month[
-            (_month_code(bucket if not isinstance(bucket, datetime) else bucket.astimezone(tz)),)
-        ] += n
+        month = bucket if not isinstance(bucket, datetime) else bucket.astimezone(tz)
+        by_month.add((_month_code(month),), n, k)
     return {
         "total": total,
+        "total_key": total_key,
         "by_topic": topics,
         "by_region": grouped("caller_region"),
         "by_caller_category": grouped("caller_category"),

@@ -8,7 +8,7 @@ from itertools import product
 
 from django.utils.translation import gettext as _
 
-from apps.statistics import age, counting, disclosure
+from apps.statistics import age, cellkey, counting, disclosure
 from apps.statistics.report import TABLES, Report, ReportScope, Table
 
 
@@ -28,7 +28,9 @@ def _domains(scope: ReportScope) -> dict[str, list[str]]:
     }
 
 
-def layout(name: str, dimensions: list[str], counts: Counter, total, domains: dict) -> Table:
+def layout(
+    name: str, dimensions: list[str], counts: Counter, total, domains: dict, total_key=None
+) -> Table:
     """A table whose rows are the full grid over its dimensions: the fixed values of a
     dimension (in their order) plus any other value that occurs, every combination, zeros
     included. A one-dimensional table without fixed values lists only what occurs."""
@@ -43,9 +45,20 @@ def layout(name: str, dimensions: list[str], counts: Counter, total, domains: di
         row = dict(zip(dimensions, key, strict=True))
         row["count"] = int(counts.get(key, 0))
         rows.append(row)
+    key_sums = dict(getattr(counts, "key_sums", {}))
     if total is None:
         total = sum(counts.values())
-    return Table(name=name, dimensions=list(dimensions), rows=rows, total=int(total))
+    if total_key is None:
+        # A total over single-valued cells has the records of all its cells.
+        total_key = sum(key_sums.values())
+    return Table(
+        name=name,
+        dimensions=list(dimensions),
+        rows=rows,
+        total=int(total),
+        key_sums=key_sums,
+        total_key=int(total_key),
+    )
 
 
 def count_all(scope: ReportScope) -> tuple[dict[str, Table], Table]:
@@ -69,15 +82,20 @@ def count_all(scope: ReportScope) -> tuple[dict[str, Table], Table]:
         "victims_by_country_of_exploitation": (
             victims["by_country_of_exploitation"],
             victims["total"],
+            victims["total_key"],
         ),
         "victims_by_region_of_origin": (victims["by_region"], None),
-        "victims_by_recruitment_channel": (victims["by_recruitment_channel"], victims["total"]),
+        "victims_by_recruitment_channel": (
+            victims["by_recruitment_channel"],
+            victims["total"],
+            victims["total_key"],
+        ),
         "victims_assisted_by_sex_age": (assisted, None),
         "services_delivered_by_type": (services, None),
         "referrals_by_status_and_receiver_type": (referrals, None),
         "shelter_admissions": (shelters["admissions"], None),
         "shelter_bed_nights": (shelters["bed_nights"], None),
-        "hotline_calls_by_topic": (calls["by_topic"], calls["total"]),
+        "hotline_calls_by_topic": (calls["by_topic"], calls["total"], calls["total_key"]),
         "hotline_calls_by_region": (calls["by_region"], None),
         "hotline_calls_by_caller_category": (calls["by_caller_category"], None),
         "hotline_calls_by_urgency": (calls["by_urgency"], None),
@@ -85,7 +103,8 @@ def count_all(scope: ReportScope) -> tuple[dict[str, Table], Table]:
     }
     domains = _domains(scope)
     tables = {
-        name: layout(name, dims, counts[name][0], counts[name][1], domains) for name, dims in TABLES
+        name: layout(name, dims, *counts[name][:2], domains, *counts[name][2:])
+        for name, dims in TABLES
     }
     stays = layout("shelter_stays", ["shelter_type"], shelters["stays"], None, domains)
     # The stays table must have the same rows as the bed-nights table.
@@ -93,6 +112,7 @@ def count_all(scope: ReportScope) -> tuple[dict[str, Table], Table]:
     stays.rows = [
         {"shelter_type": k, "count": int(shelters["stays"].get((k,), 0))} for k in nights_keys
     ]
+    stays.key_sums = dict(shelters["stays"].key_sums)
     return tables, stays
 
 
@@ -144,10 +164,12 @@ def notes(scope: ReportScope) -> list[str]:
         ),
     ]
     if scope.disclosure_control:
+        out.append(perturbation_note())
         out.append(
             _(
-                "Disclosure control: numbers from 1 to %(below)s are suppressed, and further "
-                "cells are suppressed so that none can be worked out from the totals."
+                "Disclosure control: after the noise is added, numbers from 1 to %(below)s are "
+                "suppressed, and further cells are suppressed so that none can be worked out "
+                "from the totals."
             )
             % {"below": disclosure.effective_threshold(scope.threshold) - 1}
         )
@@ -161,9 +183,25 @@ def notes(scope: ReportScope) -> list[str]:
     return out
 
 
+def perturbation_note() -> str:
+    """The label of every report whose counts carry noise (page, downloads, dashboards)."""
+    return _(
+        "The counts are perturbed: a small random amount (at most %(noise)s either way) is "
+        "added to every count and total that is not zero, so that comparing reports cannot "
+        "single out a person. The same group of records always gets the same amount, so "
+        "cells and totals may not add up exactly. Bed-nights are not perturbed."
+    ) % {"noise": cellkey.MAX_NOISE}
+
+
 def assemble(scope: ReportScope) -> Report:
     tables, stays = count_all(scope)
     if scope.disclosure_control:
+        # Noise first, then suppression on the published (noisy) values, so that whether a
+        # cell is suppressed depends on the same consistent value in every report.
+        for name, table in tables.items():
+            if name != "shelter_bed_nights":
+                cellkey.perturb(table)
+        cellkey.perturb(stays)
         threshold = disclosure.effective_threshold(scope.threshold)
         for name, table in tables.items():
             if name == "shelter_bed_nights":

@@ -1,5 +1,9 @@
 """This year's key figures and charts for the dashboards of members who view statistics.
 
+Where the figures leave the organisation (the national coordinator's dashboard) they
+are those of the national report under disclosure control: the whole calendar year,
+perturbed counts, small cells suppressed, and labelled so.
+
 One report run per organisation scope, period and language, kept in the cache for a
 few minutes so that the home page stays fast; a run is audited like any other.
 """
@@ -76,11 +80,15 @@ def dashboard_figures(membership, *, request=None, today: date | None = None):
     if not ids:
         return None
     today = today or timezone.localdate()
+    control = disclosure_control_required(membership, ids)
     scope = ReportScope(
         date_from=date(today.year, 1, 1),
-        date_to=today,
+        # Under disclosure control only whole calendar periods (apps.statistics.periods):
+        # the whole year, whose later days have nothing to count yet. Inside one
+        # organisation, the year so far.
+        date_to=date(today.year, 12, 31) if control else today,
         organization_ids=ids,
-        disclosure_control=disclosure_control_required(membership, ids),
+        disclosure_control=control,
     )
     key = _cache_key(scope)
     report = cache.get(key)
@@ -127,5 +135,9 @@ def dashboard_figures(membership, *, request=None, today: date | None = None):
         trend=display.shown_table(by_month, report).chart if by_month else None,
         victims_chart=second_chart,
         calls_chart=display.shown_table(calls, report).chart if calls else None,
-        legend=display.suppressed_legend(scope.threshold) if scope.disclosure_control else "",
+        legend=(
+            display.perturbation_note() + " " + display.suppressed_legend(scope.threshold)
+            if scope.disclosure_control
+            else ""
+        ),
     )

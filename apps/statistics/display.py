@@ -154,6 +154,13 @@ def suppressed_legend(threshold: int) -> str:
     ) % {"mark": suppressed_mark(), "threshold": threshold}
 
 
+def perturbation_note() -> str:
+    """The label of a report whose counts carry cell-key noise."""
+    from apps.statistics.counting_tables import perturbation_note as note
+
+    return note()
+
+
 def shown(count) -> str:
     """A count as printed: the number, or the mark for a suppressed cell."""
     return suppressed_mark() if count == SUPPRESSED else str(count)

@@ -1,25 +1,33 @@
 """The report's filter: period, organisations, disclosure control."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from apps.statistics import periods
+from apps.statistics.selectors import check_organisation_set
 
 EARLIEST_YEAR = 2000
 LATEST_YEAR = 2099
 MAX_YEARS = 10
 
-YEAR = "year"
-QUARTER = "quarter"
+YEAR = periods.YEAR
+QUARTER = periods.QUARTER
+MONTH = periods.MONTH
 CUSTOM = "custom"
 PERIOD_CHOICES = [
     (YEAR, pgettext_lazy("report period", "Year")),
     (QUARTER, pgettext_lazy("report period", "Quarter")),
-    (CUSTOM, pgettext_lazy("report period", "From … to …")),
+    (MONTH, pgettext_lazy("report period", "Month")),
+    (CUSTOM, pgettext_lazy("report period", "From … to … (inside your organisation only)")),
 ]
+MONTH_CHOICES = [(str(n), name) for n, name in MONTHS.items()]
 QUARTER_CHOICES = [
     ("1", gettext_lazy("January – March")),
     ("2", gettext_lazy("April – June")),
@@ -30,10 +38,7 @@ QUARTER_CHOICES = [
 DOWNLOAD_LANGUAGES = [("ky", "Кыргызча"), ("ru", "Русский"), ("en", "English")]
 
 
-def quarter_range(year: int, quarter: int) -> tuple[date, date]:
-    first = date(year, 3 * quarter - 2, 1)
-    after = date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
-    return first, after - timedelta(days=1)
+quarter_range = periods.quarter_range
 
 
 def years_later(day: date, years: int) -> date:
@@ -63,6 +68,7 @@ class ReportFilterForm(forms.Form):
     quarter = forms.ChoiceField(
         label=gettext_lazy("Quarter"), choices=QUARTER_CHOICES, required=False
     )
+    month = forms.ChoiceField(label=gettext_lazy("Month"), choices=MONTH_CHOICES, required=False)
     date_from = forms.DateField(
         label=gettext_lazy("From"),
         required=False,
@@ -98,6 +104,7 @@ class ReportFilterForm(forms.Form):
                 "period": YEAR,
                 "year": today.year,
                 "quarter": str((today.month - 1) // 3 + 1),
+                "month": str(today.month),
                 "disclosure_control": forced_disclosure_control,
             },
         )
@@ -111,6 +118,13 @@ class ReportFilterForm(forms.Form):
             self.fields["disclosure_control"].disabled = True
             self.fields["disclosure_control"].initial = True
 
+    def clean_organization(self):
+        chosen = self.cleaned_data.get("organization") or []
+        if chosen:
+            every = [slug for slug, _name in self.fields["organization"].choices]
+            check_organisation_set(chosen, every)  # ValidationError shown on the field
+        return chosen
+
     def clean_year(self):
         year = self.cleaned_data.get("year")
         if year is not None and not EARLIEST_YEAR <= year <= LATEST_YEAR:
@@ -122,13 +136,18 @@ class ReportFilterForm(forms.Form):
         if self.errors:
             return data
         period = data.get("period")
-        if period in (YEAR, QUARTER):
+        if period in (YEAR, QUARTER, MONTH):
             year = data.get("year")
             if year is None:
                 self.add_error("year", _("Enter the year."))
                 return data
             if period == YEAR:
                 date_from, date_to = date(year, 1, 1), date(year, 12, 31)
+            elif period == MONTH:
+                if not data.get("month"):
+                    self.add_error("month", _("Choose the month."))
+                    return data
+                date_from, date_to = periods.month_range(year, int(data["month"]))
             else:
                 if not data.get("quarter"):
                     self.add_error("quarter", _("Choose the quarter."))
@@ -156,6 +175,11 @@ class ReportFilterForm(forms.Form):
         data["from"], data["to"] = date_from, date_to
         if self.forced_disclosure_control:
             data["disclosure_control"] = True
+        if data.get("disclosure_control"):
+            try:
+                periods.check_disclosure_period(date_from, date_to)
+            except ValidationError as error:
+                self.add_error(None, error)
         return data
 
     def query(self, **extra) -> str:

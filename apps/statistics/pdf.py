@@ -47,6 +47,7 @@ def report_pdf(report: Report, organization_names: list[str]) -> bytes:
         p(_("Printed on %(date)s") % {"date": timezone.localdate().isoformat()}, small),
     ]
     if scope.disclosure_control:
+        story.append(p(display.perturbation_note(), bold))
         story.append(p(display.suppressed_legend(scope.threshold), small))
     width = doc.width
     for table in display.shown_tables(report):

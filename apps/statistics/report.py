@@ -8,9 +8,11 @@ CONTRACT (other modules code against these names; keep them stable):
 - `Table`: one table. `rows` are dicts with one key per dimension (the code,
   e.g. "labour", "F", "child", "KG") and "count": an int or SUPPRESSED.
   `total` is an int, or SUPPRESSED when the total itself is a small cell.
+  `perturbed` says whether the counts carry cell-key noise (apps.statistics.cellkey).
 - `Report`: the scope, the tables in a fixed order, translated notes, and
   `table(name)`. `Report.as_json()` is the JSON of the command:
-  a list of {"table", "dimensions", "rows", "total"} objects.
+  a list of {"table", "dimensions", "rows", "total", "perturbed"} objects; "perturbed"
+  is true when the counts carry cell-key noise (docs/statistics/perturbation.md).
 - `build_report(scope) -> Report`.
 """
 
@@ -42,6 +44,12 @@ class ReportScope:
 
     def __post_init__(self):
         object.__setattr__(self, "threshold", _effective_threshold(self.threshold))
+        if self.disclosure_control:
+            # The last line of the period rule: no controlled report over other days, whoever
+            # builds the scope. The form, the API and the command say it to the user first.
+            from apps.statistics.periods import check_disclosure_period
+
+            check_disclosure_period(self.date_from, self.date_to)
 
 
 @dataclass
@@ -50,6 +58,11 @@ class Table:
     dimensions: list[str]  # e.g. ["exploitation", "sex", "age_group"]
     rows: list[dict]  # [{"exploitation": "labour", "sex": "F", ..., "count": 7 | SUPPRESSED}]
     total: int | str  # int, or SUPPRESSED
+    # Sums of the record keys behind each cell and the total (apps.statistics.cellkey);
+    # never published, only read by the perturbation.
+    key_sums: dict = field(default_factory=dict, repr=False, compare=False)
+    total_key: int = field(default=0, repr=False, compare=False)
+    perturbed: bool = False  # counts carry cell-key noise
 
     def as_json(self) -> dict:
         return {
@@ -57,6 +70,7 @@ class Table:
             "dimensions": list(self.dimensions),
             "rows": [dict(r) for r in self.rows],
             "total": self.total,
+            "perturbed": self.perturbed,
         }
 
 

@@ -42,6 +42,8 @@ def filter_form(request, membership):
 def scope_of(membership, cleaned, choices) -> ReportScope:
     """The scope asked for, with disclosure control forced on wherever it is required."""
     slugs = cleaned.get("organization") or None
+    # A partial organisation set (ValidationError) is caught by the caller, which shows it
+    # on the form.
     try:
         ids = organizations_for_report(membership, requested_slugs=slugs)
     except Organization.DoesNotExist:
@@ -79,6 +81,7 @@ def statistics_report(request):
                 "tables": display.shown_tables(report),
                 "organization_names": chosen_names(form.cleaned_data, choices),
                 "legend": display.suppressed_legend(scope.threshold),
+                "perturbation_note": display.perturbation_note(),
                 "query": form.query(),
                 "download_languages": DOWNLOAD_LANGUAGES,
                 "language": (get_language() or "en")[:2],

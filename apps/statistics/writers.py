@@ -4,7 +4,8 @@ downloads of the statistics pages, so that both give the same file.
 - JSON: the list of tables of `Report.as_json()` (codes only, no labels).
 - CSV (long format, one line per cell): table, row_type ("cell" or "total"), then for
   each of up to three dimensions its name, the code and the label in the chosen
-  language, then count (a number or "suppressed"). UTF-8 with a BOM for Excel.
+  language, then count (a number or "suppressed"). UTF-8 with a BOM for Excel. A
+  perturbed report starts with a line of row_type "note" saying so (text in label_1).
 - XLSX: a sheet of notes, then one sheet per table with codes and labels side by side
   and the total last.
 
@@ -62,6 +63,11 @@ def write_csv(report: Report, language: str = "en") -> bytes:
         header += [f"dimension_{i}", f"code_{i}", f"label_{i}"]
     writer.writerow(header + ["count"])
     with translation.override(language):
+        if any(t.perturbed for t in report.tables):
+            from apps.statistics.display import perturbation_note
+
+            note = neutralise_formula(perturbation_note())
+            writer.writerow(["notes", "note", "", "", note] + [""] * (3 * MAX_DIMENSIONS - 2))
         for table in report.tables:
             labels = {d: _labels(table.name, d) for d in table.dimensions}
             for row in table.rows:
@@ -98,6 +104,11 @@ def write_xlsx(report: Report, language: str = "en") -> bytes:
         notes = book.create_sheet(_sheet_name("notes", taken))
         scope = report.scope
         notes.append([f"{scope.date_from.isoformat()} – {scope.date_to.isoformat()}"])
+        if any(t.perturbed for t in report.tables):
+            from apps.statistics.display import perturbation_note
+
+            notes.append([neutralise_formula(perturbation_note())])
+            notes.cell(row=notes.max_row, column=1).font = bold
         for note in report.notes:
             notes.append([neutralise_formula(str(note))])
         notes.column_dimensions["A"].width = 120

@@ -163,8 +163,9 @@ def test_shelter_admin_lists_the_shelter_and_beds_free_follow_the_stays(
     assert entry.description_ru == "Безопасный дом для женщин"
     page.context.clear_cookies()
 
-    case = make_case(worker, make_person(worker))
-    assistance_services.admit_to_shelter(membership=worker, case=case, shelter=shelter)
+    resident_worker = make_member(shelter, "case_worker")
+    case = make_case(resident_worker, make_person(resident_worker))
+    assistance_services.admit_to_shelter(membership=resident_worker, case=case, shelter=shelter)
     sign_in(page, worker.user.email, PASSWORD)
     page.goto("/referrals/directory/?service=shelter&beds_free=on")
     card = page.locator(f"#entry-{entry.pk}")

@@ -6,7 +6,11 @@ from apps.accounts.services import add_member
 
 
 class Command(BaseCommand):
-    help = "Create a user (or reuse an existing one) and give them a role in an organisation."
+    help = (
+        "Create a user (or reuse an existing one) and give them a role in an organisation. "
+        "The system operator's command: the address counts as verified. Organisation admins "
+        "invite members from the organisation page instead."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("email")

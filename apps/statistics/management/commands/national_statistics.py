@@ -3,12 +3,15 @@
 [--language en|ru|ky] [--notes FILE]
 
 Without --organization the report covers every organisation that shares its aggregates.
-Disclosure control is on by default when more than one organisation is covered.
+Disclosure control is on by default when more than one organisation is covered; it
+perturbs the counts (cell-key method) and needs a period of one whole calendar month,
+quarter or year.
 """
 
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
@@ -16,6 +19,7 @@ from apps.accounts.models import Organization
 from apps.core import audit
 from apps.core.models import AuditEntry
 from apps.statistics.disclosure import effective_threshold
+from apps.statistics.periods import check_disclosure_period
 from apps.statistics.report import MINIMUM_THRESHOLD, ReportScope, build_report
 from apps.statistics.selectors import sharing_organizations
 from apps.statistics.writers import FORMATS, write
@@ -49,7 +53,8 @@ class Command(BaseCommand):
             "--disclosure-control",
             action="store_true",
             default=None,
-            help="suppress small cells (default for more than one organisation)",
+            help="perturb the counts and suppress small cells (default for more than one "
+            "organisation); needs a whole calendar month, quarter or year",
         )
         parser.add_argument(
             "--no-disclosure-control",
@@ -78,11 +83,18 @@ class Command(BaseCommand):
             ids = sharing_organizations(options["organization"] or None)
         except Organization.DoesNotExist as error:
             raise CommandError(f"No such organisation: {error}") from None
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
         if not ids:
             raise CommandError("No organisation to report on.")
         control = options["disclosure_control"]
         if control is None:
             control = len(ids) > 1
+        if control:
+            try:
+                check_disclosure_period(date_from, date_to)
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from None
         scope = ReportScope(
             date_from=date_from,
             date_to=date_to,

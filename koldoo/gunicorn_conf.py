@@ -1,0 +1,37 @@
+"""gunicorn settings for Koldoo (`make run` and the documented production setup).
+
+The access log names the path without its query string and no referrer: a search for
+a person puts the name in the query (`/people/?q=...`, `/api/v1/people/?search=...`)
+and the next page's referrer repeats it. %(U)s is the path alone; %(r)s, %(q)s and
+%(f)s (request line, query, referrer) must never be added.
+
+Some paths carry a secret of their own: an invitation link, a password-reset link, an
+address-confirmation link. Whoever reads the log could follow them (an unused invitation
+to a new address makes an account in the organisation), so `SecretPathLogger` writes
+those paths with the secret replaced.
+"""
+
+import re
+
+from gunicorn.glogging import Logger
+
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
+logger_class = "koldoo.gunicorn_conf.SecretPathLogger"
+
+# The path before the secret, the secret segment; keep in step with the URL patterns of
+# apps/accounts/urls.py (join/<token>/) and allauth's key URLs.
+SECRET_PATHS = re.compile(
+    r"^(/organisation/join/|/accounts/password/reset/key/|/accounts/confirm-email/)[^/]+"
+)
+
+
+def redact_path(path: str) -> str:
+    """The path with the secret of an invitation, reset or confirmation link hidden."""
+    return SECRET_PATHS.sub(r"\1[hidden]", path or "")
+
+
+class SecretPathLogger(Logger):
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["U"] = redact_path(atoms.get("U", ""))
+        return atoms
