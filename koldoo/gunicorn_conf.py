@@ -11,23 +11,12 @@ to a new address makes an account in the organisation), so `SecretPathLogger` wr
 those paths with the secret replaced.
 """
 
-import re
-
 from gunicorn.glogging import Logger
+
+from apps.core.secret_paths import redact_path
 
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 logger_class = "koldoo.gunicorn_conf.SecretPathLogger"
-
-# The path before the secret, the secret segment; keep in step with the URL patterns of
-# apps/accounts/urls.py (join/<token>/) and allauth's key URLs.
-SECRET_PATHS = re.compile(
-    r"^(/organisation/join/|/accounts/password/reset/key/|/accounts/confirm-email/)[^/]+"
-)
-
-
-def redact_path(path: str) -> str:
-    """The path with the secret of an invitation, reset or confirmation link hidden."""
-    return SECRET_PATHS.sub(r"\1[hidden]", path or "")
 
 
 class SecretPathLogger(Logger):

@@ -124,3 +124,25 @@ def test_links_carrying_a_secret_are_logged_without_it(tmp_path, path):
     line = _gunicorn_access_line(tmp_path, environ, "200 OK")
     assert "secret" not in line
     assert "[hidden]" in line
+
+
+def test_the_request_log_writes_an_invitation_link_without_its_key(client, login, caseworker):
+    # Django logs every 4xx with its path; a valid invitation opened by the wrong account
+    # answers 403 or 410, and the log must not hand the link to whoever reads it.
+    import io
+
+    console = next(
+        h
+        for h in logging.getLogger("django.request").handlers
+        if isinstance(h, logging.StreamHandler) and not hasattr(h, "send_mail")
+    )
+    buffer = io.StringIO()
+    previous = console.setStream(buffer)
+    try:
+        login(caseworker)
+        client.get("/organisation/join/Zx9-secret-invitation-token/")
+    finally:
+        console.setStream(previous)
+    written = buffer.getvalue()
+    assert "/organisation/join/[hidden]" in written
+    assert "secret-invitation-token" not in written

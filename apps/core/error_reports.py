@@ -13,6 +13,8 @@ import logging
 from django.http import HttpRequest
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
+from apps.core.secret_paths import redact_path
+
 HIDDEN = "[hidden: may hold personal data]"
 
 
@@ -42,7 +44,7 @@ def _bare(request: HttpRequest) -> HttpRequest:
     """A stand-in with the method and path only: no query, body, cookies or headers."""
     bare = HttpRequest()
     bare.method = request.method
-    bare.path = bare.path_info = getattr(request, "path", "")
+    bare.path = bare.path_info = redact_path(getattr(request, "path", ""))
     bare.META = {
         "REQUEST_METHOD": request.method or "",
         "SERVER_NAME": "koldoo",
@@ -59,9 +61,24 @@ class NoRequestDataReporter(ExceptionReporter):
 
 class DropRequest(logging.Filter):
     """Takes the request off `django.request` records, so that no handler or formatter
-    can print its query string, body or headers."""
+    can print its query string, body or headers; a path carrying a secret (an
+    invitation link refused with 403, say) is written without it."""
 
     def filter(self, record):
         if hasattr(record, "request"):
             record.request = None
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact_path(a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+class NoTracebackFor403(logging.Filter):
+    """A role refused a page (PermissionDenied): an ordinary answer, not a fault. The
+    one-line warning stays, so that probing can still be seen; the traceback Django
+    attaches to it goes, as it would bury the real errors in the log."""
+
+    def filter(self, record):
+        if getattr(record, "status_code", None) == 403:
+            record.exc_info = None
+            record.exc_text = None
         return True
