@@ -362,3 +362,39 @@ def test_the_command_refuses_a_partial_organisation_set(victims, tmp_path):
             "--organization", "big-1", "--organization", "big-2",
             "--output", str(tmp_path / "r.json"),
         )  # fmt: skip
+
+
+def test_a_period_still_running_is_refused_under_disclosure_control(db):
+    # The current month run on two days differs by the people registered in between.
+    from apps.statistics.periods import check_disclosure_period, month_range
+
+    today = date(2026, 12, 5)
+    with pytest.raises(ValidationError, match="period that has ended"):
+        check_disclosure_period(*month_range(2026, 12), today=today)
+    with pytest.raises(ValidationError, match="period that has ended"):
+        check_disclosure_period(date(2026, 1, 1), date(2026, 12, 31), today=today)
+    check_disclosure_period(*month_range(2026, 11), today=today)  # ended: no error
+
+
+def test_the_api_refuses_the_running_month_and_the_coordinator_dashboard_shows_an_ended_year(
+    client, victims, make_org, make_member, capsys
+):
+    from django.utils import timezone
+
+    from apps.statistics.dashboard import dashboard_figures
+    from apps.statistics.periods import month_range
+
+    coordinator, auth = _coordinator_token(make_org, make_member, capsys)
+    today = timezone.localdate()
+    first, last = month_range(today.year, today.month)
+    r = client.get(
+        "/api/v1/statistics/", {"from": first.isoformat(), "to": last.isoformat()}, **auth
+    )
+    assert r.status_code == 400
+    assert "period that has ended" in r.content.decode()
+    figures = dashboard_figures(coordinator)
+    assert figures.scope.date_to < today
+    assert (figures.scope.date_from, figures.scope.date_to) == (
+        date(today.year - 1, 1, 1),
+        date(today.year - 1, 12, 31),
+    )

@@ -69,9 +69,9 @@ def _row_count(table, **match) -> int | str:
 
 
 def dashboard_figures(membership, *, request=None, today: date | None = None):
-    """This year's figures for the organisations the member may report on, with small
-    numbers suppressed where the report leaves the organisation; None for members who do
-    not view statistics."""
+    """This year's figures for the organisations the member may report on (last year's,
+    whole, where the report leaves the organisation, with cell-key noise and small numbers
+    suppressed); None for members who do not view statistics."""
     from apps.statistics.selectors import disclosure_control_required, organizations_for_report
 
     if membership is None or not membership.can(Permission.VIEW_STATISTICS):
@@ -81,12 +81,13 @@ def dashboard_figures(membership, *, request=None, today: date | None = None):
         return None
     today = today or timezone.localdate()
     control = disclosure_control_required(membership, ids)
+    # Under disclosure control only whole calendar periods that have ended
+    # (apps.statistics.periods): the last year that has ended. Inside one organisation,
+    # this year so far.
+    year = today.year - 1 if control else today.year
     scope = ReportScope(
-        date_from=date(today.year, 1, 1),
-        # Under disclosure control only whole calendar periods (apps.statistics.periods):
-        # the whole year, whose later days have nothing to count yet. Inside one
-        # organisation, the year so far.
-        date_to=date(today.year, 12, 31) if control else today,
+        date_from=date(year, 1, 1),
+        date_to=date(year, 12, 31) if control else today,
         organization_ids=ids,
         disclosure_control=control,
     )

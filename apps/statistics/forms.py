@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from apps.core.widgets import LocalDateInput
 from apps.statistics import periods
 from apps.statistics.selectors import check_organisation_set
 
@@ -49,11 +50,11 @@ def years_later(day: date, years: int) -> date:
 
 
 def default_data(forced_disclosure_control: bool) -> dict:
-    """What the page shows before anything is chosen: this year so far."""
-    data = {"period": YEAR, "year": str(timezone.localdate().year)}
+    """What the page shows before anything is chosen: this year so far, or, when the
+    report leaves the organisation, the last year that has ended (periods.py)."""
     if forced_disclosure_control:
-        data["disclosure_control"] = "on"
-    return data
+        return {"period": YEAR, "year": str(periods.last_ended_year()), "disclosure_control": "on"}
+    return {"period": YEAR, "year": str(timezone.localdate().year)}
 
 
 class ReportFilterForm(forms.Form):
@@ -72,12 +73,12 @@ class ReportFilterForm(forms.Form):
     date_from = forms.DateField(
         label=gettext_lazy("From"),
         required=False,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=LocalDateInput(),
     )
     date_to = forms.DateField(
         label=gettext_lazy("To"),
         required=False,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=LocalDateInput(),
     )
     organization = forms.MultipleChoiceField(
         label=gettext_lazy("Organisations"),
@@ -102,7 +103,7 @@ class ReportFilterForm(forms.Form):
             "initial",
             {
                 "period": YEAR,
-                "year": today.year,
+                "year": periods.last_ended_year() if forced_disclosure_control else today.year,
                 "quarter": str((today.month - 1) // 3 + 1),
                 "month": str(today.month),
                 "disclosure_control": forced_disclosure_control,

@@ -10,6 +10,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from apps.core.dates import local_date
+
 # One registration of the DejaVu fonts (Cyrillic, Kyrgyz letters) for every PDF we print.
 from apps.referrals.pdf import FONT, FONT_BOLD
 from apps.referrals.pdf import _register_fonts as register_fonts
@@ -41,10 +43,10 @@ def report_pdf(report: Report, organization_names: list[str]) -> bytes:
         p(_("National statistics"), head),
         p(
             _("From %(from)s to %(to)s")
-            % {"from": scope.date_from.isoformat(), "to": scope.date_to.isoformat()}
+            % {"from": local_date(scope.date_from), "to": local_date(scope.date_to)}
         ),
         p(_("Organisations:") + " " + ", ".join(organization_names)),
-        p(_("Printed on %(date)s") % {"date": timezone.localdate().isoformat()}, small),
+        p(_("Printed on %(date)s") % {"date": local_date(timezone.localdate())}, small),
     ]
     if scope.disclosure_control:
         story.append(p(display.perturbation_note(), bold))

@@ -6,6 +6,9 @@ Whole calendar periods never overlap partly except by nesting (a month in its qu
 quarter in its year), and what two of them differ by is at least a whole month of
 records, whose counts carry their own cell-key noise (apps.statistics.cellkey).
 Reports that stay inside one organisation (no disclosure control) may cover any days.
+
+The period must also have ended: a month still running grows day by day, and its report
+run on two days differs by the people registered in between.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import calendar
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
@@ -50,8 +54,21 @@ def whole_period(date_from: date, date_to: date) -> str | None:
     return None
 
 
-def check_disclosure_period(date_from: date, date_to: date) -> None:
+PERIOD_NOT_ENDED = gettext_lazy(
+    "A report that leaves your organisation covers a period that has ended: a month, "
+    "quarter or year can be reported from the day after its last day."
+)
+
+
+def check_disclosure_period(date_from: date, date_to: date, *, today: date | None = None) -> None:
     """Raise ValidationError (translated) unless the days are one whole calendar month,
-    quarter or year: the rule for every report under disclosure control."""
+    quarter or year that has ended: the rule for every report under disclosure control."""
     if whole_period(date_from, date_to) is None:
         raise ValidationError(NOT_WHOLE_PERIOD, code="not_whole_period")
+    if date_to >= (today or timezone.localdate()):
+        raise ValidationError(PERIOD_NOT_ENDED, code="period_not_ended")
+
+
+def last_ended_year(today: date | None = None) -> int:
+    """The latest calendar year that has ended: the default of a controlled report."""
+    return (today or timezone.localdate()).year - 1

@@ -22,6 +22,7 @@ import re
 
 from django.utils import translation
 
+from apps.core.dates import local_date
 from apps.people.validation import neutralise_formula
 from apps.statistics.report import Report
 
@@ -103,7 +104,8 @@ def write_xlsx(report: Report, language: str = "en") -> bytes:
     with translation.override(language):
         notes = book.create_sheet(_sheet_name("notes", taken))
         scope = report.scope
-        notes.append([f"{scope.date_from.isoformat()} – {scope.date_to.isoformat()}"])
+        # The period as the reader writes dates; the data cells below carry no dates.
+        notes.append([f"{local_date(scope.date_from)} – {local_date(scope.date_to)}"])
         if any(t.perturbed for t in report.tables):
             from apps.statistics.display import perturbation_note
 
