@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from whitenoise.compress import Compressor
 
 from koldoo.keyring import load_keyring
 
@@ -68,6 +69,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "apps.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML compressed (WhiteNoise above serves static files already compressed). BREACH:
+    # compressing pages that carry a secret next to attacker-chosen text can leak the secret
+    # by response sizes. Accepted: CSRF tokens are masked anew on every response, Django adds
+    # random-length padding to every gzip response (Heal-The-Breach), and the session cookie
+    # is SameSite=Lax, so another site cannot quietly make the browser send the many signed-in
+    # requests the attack needs. See docs/decisions/0014-static-files-and-compression.md.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -208,6 +216,9 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("ky", "Кыргызча"), ("ru", "Русский"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "koldoo_language"
+# Dates and times in the reader's convention: 05.12.2026 14:30 in Kyrgyz and Russian,
+# ISO in English; date fields accept that convention and ISO (koldoo/formats/).
+FORMAT_MODULE_PATH = ["koldoo.formats"]
 TIME_ZONE = "Asia/Bishkek"
 USE_I18N = True
 USE_TZ = True
@@ -217,15 +228,17 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        # Hashed names need collectstatic first: production only.
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if PRODUCTION
-        else "whitenoise.storage.CompressedStaticFilesStorage"
-    },
+    # Demo and production alike: collectstatic (scripts/run.sh, the deployment) writes
+    # hashed names with gzip and brotli copies; WhiteNoise serves those compressed with a
+    # ten-year, immutable max-age, so a phone downloads CSS and JS once per release.
+    # With KOLDOO_DEBUG=1 pages name the plain files and WhiteNoise finds them in static/.
+    # The tests use plain names without collectstatic (tests/conftest.py).
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
 WHITENOISE_MANIFEST_STRICT = False
+# The DejaVu fonts are read by the PDF code, never sent to a browser: compressing them
+# would only slow collectstatic (seconds per file with brotli).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "ttf")
 MEDIA_ROOT = VAR_DIR / "attachments"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
@@ -287,10 +300,15 @@ if PRODUCTION:
 # headers or local variables; django.request records lose their request.
 DEFAULT_EXCEPTION_REPORTER = "apps.core.error_reports.NoRequestDataReporter"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "apps.core.error_reports.NoRequestDataFilter"
+# The CSRF failure page in the product's layout; Django's own talks about DEBUG.
+CSRF_FAILURE_VIEW = "apps.core.views.csrf_failure"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"drop_request": {"()": "apps.core.error_reports.DropRequest"}},
+    "filters": {
+        "drop_request": {"()": "apps.core.error_reports.DropRequest"},
+        "no_traceback_for_403": {"()": "apps.core.error_reports.NoTracebackFor403"},
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["drop_request"]},
         "mail_admins": {
@@ -302,6 +320,7 @@ LOGGING = {
     "loggers": {
         "django.request": {
             "handlers": ["console", "mail_admins"],
+            "filters": ["no_traceback_for_403"],
             "level": "WARNING",
             "propagate": False,
         },

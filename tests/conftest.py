@@ -7,6 +7,21 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "Test-password-2026"
+PRODUCT_STATIC_STORAGE = None  # what koldoo/settings.py configures, kept for test_page_weight
+
+
+def pytest_configure(config):
+    # Pages name static files by their plain names in tests, found in static/ (the live
+    # server serves them from there), never by a manifest an earlier `make run` left in var/.
+    # tests/test_page_weight.py runs collectstatic and checks the hashed, compressed files.
+    from django.conf import settings
+
+    global PRODUCT_STATIC_STORAGE
+    PRODUCT_STATIC_STORAGE = settings.STORAGES["staticfiles"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture

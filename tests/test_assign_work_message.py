@@ -37,7 +37,9 @@ def test_case_api_answers_the_same_for_an_outsider_and_for_nobody(
     assert answers[0][0] == 400
     assert answers[0] == answers[1] == answers[2]
     assert answers[0][1] == {
-        "assigned_to": ["Work can only be assigned to people of your organisation."]
+        "assigned_to": [
+            "Work can only be assigned to people of your organisation who work on cases."
+        ]
     }
     assert Case.objects.count() == 1
 

@@ -217,7 +217,7 @@ def test_a_check_in_refused_by_the_service_keeps_the_note(client, login, casewor
     assert r.status_code == 400
     page = r.content.decode()
     assert "Звонила маме, всё хорошо" in page
-    assert f'id="check-in-{check_in.pk}-outcome-errors"' in page
+    assert f'id="check-in-{check_in.pk}-outcome_error"' in page
 
 
 def test_api_removes_planned_and_delivered_services(

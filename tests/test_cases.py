@@ -92,7 +92,7 @@ def test_consent_recorded_and_withdrawn(client, login, caseworker, make_person):
     client.post(f"/people/{person.pk}/consents/", {"scope": "referral", "given_on": "2026-11-01"})
     consent = person.consents.get()
     assert consent.in_force and consent.recorded_by == caseworker.user
-    client.post(f"/people/{person.pk}/consents/{consent.pk}/withdraw/")
+    client.post(f"/people/{person.pk}/consents/{consent.pk}/withdraw/", {"confirmed": "yes"})
     consent.refresh_from_db()
     assert not consent.in_force and consent.withdrawn_by == caseworker.user
     page = client.get(f"/people/{person.pk}/").content.decode()

@@ -18,6 +18,10 @@ SECRETS = {
     "address": "Ленина 12-34",
     "alias": "Aigulzada Tolonbaeva",
     "register number": "OSH-2026-REG-77315",
+    "contact person's name": "Гүлнара Асанбекова",
+    "contact person's phone": "+996 555 987654",
+    "caller's phone as typed": "0555987654",
+    "caller's phone normalised": "+996555987654",
 }
 
 
@@ -39,7 +43,39 @@ def _fill(membership, make_person, make_case):
     case = make_case(membership, person)
     add_case_note(membership=membership, case=case, body=SECRETS["note"])
     add_task(membership=membership, case=case, title=SECRETS["note"])
+    _fill_call(membership, person)
     return person
+
+
+def _fill_call(membership, person):
+    """A mother calls about her son: her name and phone on the call (with its phone index)
+    and as the case's contact person."""
+    from apps.hotline.services import open_case_from_call, save_call
+
+    call = save_call(
+        membership=membership,
+        finish=True,
+        data={
+            "caller_category": "relative",
+            "topics": ["missing_relative"],
+            "outcome": "case_opened",
+            "caller_name": SECRETS["contact person's name"],
+            "caller_phone": SECRETS["caller's phone as typed"],
+        },
+    )
+    call.person = person
+    call.save(update_fields=["person"])
+    open_case_from_call(
+        membership=membership,
+        call=call,
+        contact_persons=[
+            {
+                "name": SECRETS["contact person's name"],
+                "relation": "mother",
+                "phone": SECRETS["contact person's phone"],
+            }
+        ],
+    )
 
 
 def _assert_clean(dump: bytes):

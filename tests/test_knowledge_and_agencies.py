@@ -98,7 +98,8 @@ def test_intake_aside_uses_the_search_endpoints(client, login, operator):
     login(operator)
     body = client.get("/hotline/new/").content.decode()
     assert 'hx-get="/hotline/answers/search/"' in body
-    assert 'hx-get="/agencies/lookup/"' in body
+    # The hotline's own look-up: same register, each agency a choice of the call.
+    assert 'hx-get="/hotline/agency-lookup/"' in body
 
 
 def test_operator_creates_and_edits_an_answer_of_their_org(client, login, operator):

@@ -49,7 +49,7 @@ def test_bad_delivery_keeps_the_note(client, login, receiver, referral):
     )
     assert r.status_code == 400
     page = r.content.decode()
-    assert 'value="Анализы сданы"' in page and 'id="id_delivered_on-errors"' in page
+    assert 'value="Анализы сданы"' in page and 'id="id_delivered_on_error"' in page
     assert not ServiceDelivered.objects.exists()
 
 

@@ -404,27 +404,6 @@ def test_over_long_values(admin):
     assert len(plan.report.errors[2].value) <= register_import.REPORTED_VALUE_LENGTH
 
 
-@pytest.mark.parametrize(
-    "column,value",
-    [
-        ("given_name", "=cmd|' /C calc'!A0"),
-        ("family_name", "@SUM(A1:A2)"),
-        ("notes", "+1+2"),
-        ("patronymic", "  -2+3"),
-        ("phone", '+996 700 1; =HYPERLINK("http://x")'),
-        ("external_id", "=1"),
-    ],
-)
-def test_formula_injection_is_refused(admin, column, value):
-    names = {"family_name": "Асанова", "given_name": "Бермет", column: value}
-    header = ",".join(names) + (",case_type" if column == "notes" else "")
-    row = ",".join('"' + v.replace('"', '""') + '"' for v in names.values())
-    row += ",other" if column == "notes" else ""
-    plan = rejected(admin, row, header=header)
-    [error] = plan.report.errors
-    assert error.column == column and "formula" in error.reason
-
-
 def test_plain_numbers_starting_with_plus_or_minus_are_data(admin):
     report = do_import(
         admin,

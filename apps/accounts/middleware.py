@@ -1,5 +1,6 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -33,6 +34,22 @@ class MembershipMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        response = self._handle(request)
+        user = request.user
+        if user.is_authenticated and _offered(user.language):
+            # The account's language follows the user to any browser; the cookie keeps
+            # it on this one after sign-out, so the sign-in page speaks it too.
+            if request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != user.language:
+                response.set_cookie(
+                    settings.LANGUAGE_COOKIE_NAME,
+                    user.language,
+                    max_age=365 * 24 * 3600,
+                    samesite="Lax",
+                    secure=settings.SESSION_COOKIE_SECURE,
+                )
+        return response
+
+    def _handle(self, request):
         request.membership = None
         request.memberships = []
         user = request.user
@@ -40,7 +57,8 @@ class MembershipMiddleware:
             # One query serves both the membership in use and the organisation switcher.
             request.memberships = list(memberships_of(user))
             request.membership = chosen_membership(user, request.memberships)
-            if user.language:
+            if _offered(user.language):
+                # The account's language, not the browser's (LocaleMiddleware's guess).
                 translation.activate(user.language)
                 request.LANGUAGE_CODE = user.language
             if (
@@ -64,6 +82,10 @@ class MembershipMiddleware:
                 if refused is not None:
                     return refused
         return self.get_response(request)
+
+
+def _offered(language: str) -> bool:
+    return bool(language) and language in dict(settings.LANGUAGES)
 
 
 def _admin_second_factor_redirect(request):

@@ -90,7 +90,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("users")
 
     def __str__(self):
-        return self.full_name or self.email
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """How colleagues see this person on every page: their name, and their e-mail
+        address only while the account has no name."""
+        return self.name_for(self.full_name, self.email)
+
+    @staticmethod
+    def name_for(full_name: str, email: str) -> str:
+        """`display_name` from the two columns, for lists read with .values()."""
+        return (full_name or "").strip() or email or ""
 
 
 class Membership(models.Model):

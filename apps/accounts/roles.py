@@ -71,3 +71,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 def role_allows(role: str, permission: str) -> bool:
     return permission in ROLE_PERMISSIONS.get(role, frozenset())
+
+
+# Who may be given case work (a case, a task, a service to deliver, a check-in): the
+# roles that both change cases and read their notes. An operator opens cases from calls
+# but does not read the notes, so a case handed to them could not be worked on.
+CASE_WORK_ROLES: tuple[str, ...] = tuple(
+    role
+    for role in Role.values
+    if role_allows(role, Permission.EDIT_CASES) and role_allows(role, Permission.VIEW_CASE_NOTES)
+)

@@ -13,13 +13,14 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.accounts.mail import language_of
 from apps.accounts.models import Invitation, Membership, Organization, User
 from apps.accounts.roles import Permission, Role
 from apps.core import audit
+from apps.core.dates import local_datetime
 from apps.core.selectors import reference_codes
 
 
@@ -173,17 +174,34 @@ def invite_member(*, membership: Membership, email: str, role: str, full_name: s
     return invitation
 
 
+def _invitation_language(invitation: Invitation) -> str:
+    """An address that already has an account reads its owner's language; a new address
+    reads the inviting admin's (the best guess of what the person reads)."""
+    account = User.objects.filter(email__iexact=invitation.email).first()
+    if account is None:
+        verified = EmailAddress.objects.filter(email__iexact=invitation.email, verified=True)
+        account = getattr(verified.select_related("user").first(), "user", None)
+    if account is not None and account.language:
+        return language_of(account)
+    inviter = invitation.invited_by
+    if inviter is not None and inviter.language:
+        return language_of(inviter)
+    # An admin who never chose a language works in the one their browser asked for.
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
 def _send_invitation(invitation: Invitation, token: str, request) -> None:
     path = reverse("invitation_accept", args=[token])
     link = request.build_absolute_uri(path) if request is not None else path
-    context = {
-        "organization": invitation.organization.name,
-        "role": invitation.get_role_display(),
-        "link": link,
-        "expires_at": date_format(timezone.localtime(invitation.expires_at), "DATETIME_FORMAT"),
-    }
-    subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
-    body = render_to_string("accounts/email/invitation_message.txt", context)
+    with translation.override(_invitation_language(invitation)):
+        context = {
+            "organization": invitation.organization.name,
+            "role": invitation.get_role_display(),
+            "link": link,
+            "expires_at": local_datetime(invitation.expires_at),
+        }
+        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
+        body = render_to_string("accounts/email/invitation_message.txt", context)
     send_mail(subject, body, None, [invitation.email])
 
 

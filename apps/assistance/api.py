@@ -147,7 +147,7 @@ def _write(call):
     except StaleEdit as exc:
         raise ApiValidationError({"version": [str(exc)]})
     except DjangoValidationError as exc:
-        raise ApiValidationError(exc.messages)
+        raise ApiValidationError(getattr(exc, "message_dict", None) or exc.messages)
 
 
 class _CaseScoped(AuditedReadMixin, viewsets.GenericViewSet):

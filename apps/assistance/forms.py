@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.colleagues import case_workers_of
 from apps.accounts.models import Organization, User
 from apps.assistance.models import (
     NEEDS_BY_STAGE,
@@ -10,20 +11,19 @@ from apps.assistance.models import (
     PlannedServiceStatus,
     ServiceType,
 )
+from apps.core.widgets import LocalDateInput
 
 
 def _date(label, required=False):
     return forms.DateField(
         label=label,
         required=required,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=LocalDateInput(),
     )
 
 
 def _workers(organization):
-    return User.objects.filter(
-        memberships__organization=organization, memberships__is_active=True
-    ).distinct()
+    return case_workers_of(organization)
 
 
 class NeedsForm(forms.Form):

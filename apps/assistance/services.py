@@ -31,6 +31,7 @@ from apps.assistance.models import (
 )
 from apps.cases.models import CaseStatus
 from apps.core import audit
+from apps.core.date_rules import check_due_dates, check_past_events
 from apps.core.models import AuditEntry
 from apps.people.models import Person
 from apps.people.services import StaleEdit, require
@@ -84,6 +85,7 @@ def save_needs_assessment(
     bad = [k for k, v in needs.items() if k not in codes or v not in NeedStatus.values]
     if bad:
         raise ValidationError(_("Unknown needs or statuses: %s") % ", ".join(sorted(bad)))
+    check_past_events({"assessed_on": assessed_on})
     with transaction.atomic():
         assessment = (
             NeedsAssessment.objects.select_for_update().filter(case=case, stage=stage).first()
@@ -150,6 +152,7 @@ def _check_planned(membership, data: dict) -> None:
     if data.get("status") and data["status"] not in PlannedServiceStatus.values:
         raise ValidationError(_("Unknown status."))
     start, end = data.get("planned_from"), data.get("planned_to")
+    check_due_dates({"planned_from": start, "planned_to": end})
     if start and end and end < start:
         raise ValidationError(_("The end cannot be before the beginning."))
 
@@ -328,6 +331,7 @@ def _check_delivered(data: dict) -> dict:
     for name in _BLANK_TEXT:
         values[name] = values[name] or ""
     values["delivered_on"] = values["delivered_on"] or timezone.localdate()
+    check_past_events({"delivered_on": values["delivered_on"]})
     if values["amount"] is not None and not values["currency"]:
         raise ValidationError(_("Give the currency of the amount."))
     if service_type == ServiceType.ECONOMIC_SUPPORT and values["amount"] is None:
@@ -536,6 +540,7 @@ def admit_to_shelter(
     )
     if ShelterStay.objects.filter(person_id=case.person_id, discharged_on__isnull=True).exists():
         raise open_stay_error
+    check_past_events({"admitted_on": admitted_on})
     try:
         with transaction.atomic():
             stay = ShelterStay.objects.create(
@@ -589,6 +594,7 @@ def admit_from_referral(
     )
     if ShelterStay.objects.filter(person_id=case.person_id, discharged_on__isnull=True).exists():
         raise open_stay_error
+    check_past_events({"admitted_on": admitted_on})
     try:
         with transaction.atomic():
             stay = ShelterStay.objects.create(
@@ -637,6 +643,7 @@ def _discharge(membership, stay, discharged_on, request) -> ShelterStay:
     if stay.discharged_on is not None:
         raise ValidationError(_("This stay has already ended."))
     day = discharged_on or timezone.localdate()
+    check_past_events({"discharged_on": day})
     if day < stay.admitted_on:
         raise ValidationError(_("The discharge cannot be before the admission."))
     with transaction.atomic():

@@ -111,7 +111,7 @@ class CaseViewSet(AuditedReadMixin, viewsets.ModelViewSet):
         except NotAllowed:
             raise PermissionDenied()
         except DjangoValidationError as exc:
-            raise ApiValidationError(exc.messages)
+            raise ApiValidationError(getattr(exc, "message_dict", None) or exc.messages)
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
@@ -134,4 +134,4 @@ class CaseViewSet(AuditedReadMixin, viewsets.ModelViewSet):
         except StaleEdit as exc:
             raise ApiValidationError({"version": [str(exc)]})
         except DjangoValidationError as exc:
-            raise ApiValidationError(exc.messages)
+            raise ApiValidationError(getattr(exc, "message_dict", None) or exc.messages)

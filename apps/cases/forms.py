@@ -1,9 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.colleagues import case_workers_of
 from apps.accounts.models import User
 from apps.cases.models import STATUS_TRANSITIONS, CaseStatus, ConsentScope
 from apps.core.selectors import reference_choices
+from apps.core.widgets import LocalDateInput
 
 
 class CaseForm(forms.Form):
@@ -11,9 +13,7 @@ class CaseForm(forms.Form):
     assigned_to = forms.ModelChoiceField(
         label=_("Assigned worker"), queryset=User.objects.none(), required=False
     )
-    opened_on = forms.DateField(
-        label=_("Opened on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
+    opened_on = forms.DateField(label=_("Opened on"), widget=LocalDateInput())
     exploitation = forms.MultipleChoiceField(
         label=_("Forms of exploitation"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -33,12 +33,12 @@ class CaseForm(forms.Form):
     exploitation_began_on = forms.DateField(
         label=_("Exploitation began on"),
         required=False,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=LocalDateInput(),
     )
     exploitation_ended_on = forms.DateField(
         label=_("Exploitation ended on"),
         required=False,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=LocalDateInput(),
     )
     identified_on = forms.DateField(
         label=_("Identified as a victim on"),
@@ -47,7 +47,7 @@ class CaseForm(forms.Form):
             "The date the competent authority formally identified the person as a victim. "
             "Leave empty while the person is a presumed victim."
         ),
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=LocalDateInput(),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -68,9 +68,7 @@ class CaseForm(forms.Form):
             self.fields[name].choices = countries
             self.fields[name].widget.attrs["size"] = 5
         if organization is not None:
-            self.fields["assigned_to"].queryset = User.objects.filter(
-                memberships__organization=organization, memberships__is_active=True
-            ).distinct()
+            self.fields["assigned_to"].queryset = case_workers_of(organization)
 
     def clean(self):
         data = super().clean()
@@ -125,7 +123,7 @@ class TaskForm(forms.Form):
     due_on = forms.DateField(
         label=_("Due on"),
         required=False,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=LocalDateInput(),
     )
     assigned_to = forms.ModelChoiceField(
         label=_("Assigned to"), queryset=User.objects.none(), required=False
@@ -134,9 +132,7 @@ class TaskForm(forms.Form):
     def __init__(self, *args, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
         if organization is not None:
-            self.fields["assigned_to"].queryset = User.objects.filter(
-                memberships__organization=organization, memberships__is_active=True
-            ).distinct()
+            self.fields["assigned_to"].queryset = case_workers_of(organization)
 
 
 class AttachmentForm(forms.Form):
@@ -148,12 +144,12 @@ class ConsentForm(forms.Form):
     given_on = forms.DateField(
         label=_("Given on"),
         required=False,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=LocalDateInput(),
     )
     valid_until = forms.DateField(
         label=_("Valid until"),
         required=False,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=LocalDateInput(),
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
 

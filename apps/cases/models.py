@@ -111,6 +111,15 @@ class CaseNote(models.Model):
         ordering = ["-created_at", "-id"]
 
 
+class TaskQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(done_at__isnull=True)
+
+    def overdue(self, today=None):
+        """Open tasks whose due date has passed (the rule `Task.is_overdue` repeats)."""
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+
 class Task(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
     title = EncryptedTextField(_("task"))
@@ -129,11 +138,20 @@ class Task(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = TaskQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         ordering = ["done_at", "due_on", "id"]
         indexes = [models.Index(fields=["assigned_to", "done_at", "due_on"])]
+
+    @property
+    def is_overdue(self) -> bool:
+        """Open and past its due date (the rule of `TaskQuerySet.overdue`)."""
+        return (
+            self.done_at is None and self.due_on is not None and self.due_on < timezone.localdate()
+        )
 
 
 class Attachment(models.Model):

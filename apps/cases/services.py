@@ -23,8 +23,10 @@ from apps.cases.models import (
 )
 from apps.core import audit
 from apps.core.crypto import decrypt_bytes, encrypt_bytes
+from apps.core.date_rules import check_due_dates, check_past_events
 from apps.core.models import AuditEntry
 from apps.people.services import StaleEdit, require
+from apps.people.validation import person_born
 
 CASE_FIELDS = (
     "case_type",
@@ -40,6 +42,8 @@ CASE_FIELDS = (
     "exploitation_ended_on",
     "identified_on",
 )
+# Dates of what happened to the person: not in the future, not before they were born.
+CASE_PAST_DATES = ("opened_on", "identified_on", "exploitation_began_on", "exploitation_ended_on")
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
@@ -53,6 +57,9 @@ def open_case(*, membership, person, data: dict, request=None) -> Case:
     if person.organization_id != membership.organization_id:
         raise ValidationError(_("This person belongs to another organisation."))
     _check_assignee(membership, data.get("assigned_to"))
+    check_past_events(
+        {k: data[k] for k in CASE_PAST_DATES if data.get(k)}, born=person_born(person)
+    )
     with transaction.atomic():
         case = Case(
             organization=membership.organization,
@@ -71,6 +78,10 @@ def update_case(*, membership, case: Case, data: dict, expected_version: int, re
     require(membership, Permission.EDIT_CASES)
     _check_assignee(membership, data.get("assigned_to"))
     changed = [k for k in CASE_FIELDS if k in data and getattr(case, k) != data[k]]
+    check_past_events(
+        {k: data[k] for k in CASE_PAST_DATES if k in changed and data[k]},
+        born=person_born(case.person),
+    )
     with transaction.atomic():
         if not Case.objects.filter(pk=case.pk, version=expected_version).update(
             version=expected_version + 1, updated_at=timezone.now()
@@ -140,6 +151,7 @@ def add_task(*, membership, case: Case, title: str, due_on=None, assigned_to=Non
     if not title:
         raise ValidationError(_("Describe the task."))
     _check_assignee(membership, assigned_to)
+    check_due_dates({"due_on": due_on})
     with transaction.atomic():
         task = Task.objects.create(
             case=case,
@@ -153,11 +165,43 @@ def add_task(*, membership, case: Case, title: str, due_on=None, assigned_to=Non
 
 
 def complete_task(*, membership, task: Task, request=None) -> Task:
+    """Mark a task done; `reopen_task` can take that back for UNDO_SECONDS."""
     require(membership, Permission.EDIT_CASES)
     with transaction.atomic():
         task.done_at = timezone.now()
         task.save(update_fields=["done_at"])
         audit.by_member(AuditEntry.Action.CHANGE, membership, task, request, {"done": True})
+    return task
+
+
+# How long "done" can be taken back: long enough to catch a slip of the finger, short
+# enough that "done" on someone's dashboard can be relied upon.
+UNDO_SECONDS = 60
+
+
+def may_reopen(task: Task, now=None) -> bool:
+    """Whether `reopen_task` would take this task back now (pages show Undo by it)."""
+    if task.done_at is None:
+        return False
+    return ((now or timezone.now()) - task.done_at).total_seconds() <= UNDO_SECONDS
+
+
+def reopen_task(*, membership, task: Task, request=None) -> Task:
+    """Undo "done" within UNDO_SECONDS of it; later, or on an open task, a
+    ValidationError says why and the task stays as it is."""
+    require(membership, Permission.EDIT_CASES)
+    with transaction.atomic():
+        # Read done_at under a lock so that two undos (or undo and a late click) agree.
+        current = Task.objects.select_for_update().get(pk=task.pk)
+        if current.done_at is None:
+            raise ValidationError(_("This task is open already."))
+        if not may_reopen(current):
+            raise ValidationError(
+                _("Too late to undo: a task can be reopened within a minute of marking it done.")
+            )
+        Task.objects.filter(pk=task.pk).update(done_at=None)
+        task.done_at = None
+        audit.by_member(AuditEntry.Action.CHANGE, membership, task, request, {"done": False})
     return task
 
 

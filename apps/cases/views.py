@@ -1,19 +1,26 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.access import member_with
+from apps.accounts.models import User
 from apps.accounts.roles import Permission
 from apps.cases import selectors, services
 from apps.cases.forms import AttachmentForm, CaseForm, NoteForm, StatusForm, TaskForm
 from apps.cases.models import Case, CaseStatus
 from apps.core import audit
+from apps.core.dates import local_date
+from apps.core.form_actions import add_service_error
 from apps.core.selectors import reference_choices, reference_labels
+from apps.hotline.views import case_call_facts
 from apps.people.models import Person
 from apps.people.selectors import person_for
 from apps.people.services import StaleEdit
@@ -88,8 +95,9 @@ def list_rows(values, base_path: str) -> list[dict]:
                 "type": type_labels.get(r["case_type"], r["case_type"]),
                 "status": r["status"],
                 "status_label": status_labels.get(r["status"], r["status"]),
-                "assigned": r["assigned_to__email"] or "—",
-                "opened": r["opened_on"].isoformat(),
+                "assigned": User.name_for(r["assigned_to__full_name"], r["assigned_to__email"])
+                or "—",
+                "opened": local_date(r["opened_on"]),
             }
         )
     return rows
@@ -134,21 +142,31 @@ def case_open(request, person_id):
                 membership=m, person=person, data=form.case_data(), request=request
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Case %(ref)s opened.") % {"ref": case.reference})
             return redirect("case_detail", case_id=case.pk)
     return render(request, "cases/form.html", {"form": form, "person": person, "case": None})
 
 
+TASKS_PER_PAGE = 20  # on a case page
+MY_TASKS_PER_PAGE = 25
+
+
 def _render_case(request, m, case, **forms):
     services.record_case_view(membership=m, case=case, request=request)
+    tasks = Paginator(selectors.tasks_of_case(m, case), TASKS_PER_PAGE).get_page(
+        request.GET.get("tasks_page")
+    )
     context = {
         "case": case,
         "person": case.person,
         "notes": selectors.notes_of_case(m, case),
         "can_read_notes": m.can(Permission.VIEW_CASE_NOTES),
-        "tasks": case.tasks.select_related("assigned_to"),
+        "summary": selectors.case_summary(m, case),
+        "tasks": tasks,
+        # Just marked done: Undo by the task too, since the message may be off-screen.
+        "reopenable": {t.pk for t in tasks if services.may_reopen(t)},
         "attachments": case.attachments.all(),
         "history": case.history.select_related("history_user").order_by("-history_date")[:20],
         "labels": {
@@ -168,6 +186,7 @@ def _render_case(request, m, case, **forms):
         or StatusForm(initial={"version": case.version}, current=case.status),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
     }
+    context.update(case_call_facts(request, m, case))  # the calls, agency, contact persons
     return render(request, "cases/detail.html", context, status=forms.get("status", 200))
 
 
@@ -195,7 +214,7 @@ def case_edit(request, case_id):
             except StaleEdit as exc:
                 form.add_error(None, str(exc))
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_service_error(form, exc)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("case_detail", case_id=case.pk)
@@ -265,11 +284,27 @@ def task_add(request, case_id):
         try:
             services.add_task(membership=m, case=case, request=request, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, _("Task added."))
             return redirect("case_detail", case_id=case.pk)
     return _render_case(request, m, case, task_form=form, status=400)
+
+
+def _next_list(request) -> str:
+    """The list a task was marked on, when it is not the case page."""
+    back = request.POST.get("next", "")
+    return back if back in ("dashboard", "tasks") else ""
+
+
+def _back_from_task(request, case):
+    """Back to the list the task was marked on: the dashboard, "My tasks" or the case."""
+    back = _next_list(request)
+    if back == "dashboard":
+        return redirect("dashboard")
+    if back == "tasks":
+        return redirect("my_tasks")
+    return redirect(reverse("case_detail", args=[case.pk]) + "#tasks")
 
 
 @login_required
@@ -279,10 +314,42 @@ def task_done(request, case_id, task_id):
     case = selectors.case_for(m, case_id)
     task = get_object_or_404(case.tasks, pk=task_id, done_at__isnull=True)
     services.complete_task(membership=m, task=task, request=request)
-    messages.success(request, _("Task done."))
-    if request.POST.get("next") == "dashboard":
-        return redirect("dashboard")
-    return redirect("case_detail", case_id=case.pk)
+    # The message carries its own Undo button (a form), so it works on whichever page
+    # the member lands; it holds no task title, since messages may travel in a cookie.
+    messages.success(
+        request,
+        render_to_string(
+            "cases/_task_done_message.html",
+            {"case": case, "task": task, "next": _next_list(request)},
+            request=request,
+        ),
+    )
+    return _back_from_task(request, case)
+
+
+@login_required
+@require_POST
+def task_undo(request, case_id, task_id):
+    m = member_with(request, Permission.EDIT_CASES)
+    case = selectors.case_for(m, case_id)
+    task = selectors.task_for(m, case, task_id)
+    try:
+        services.reopen_task(membership=m, task=task, request=request)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("The task is open again."))
+    return _back_from_task(request, case)
+
+
+@login_required
+def my_tasks(request):
+    """The member's open tasks, all of them, a page at a time."""
+    m = member_with(request, Permission.VIEW_CASES)
+    page = Paginator(selectors.my_tasks(m), MY_TASKS_PER_PAGE).get_page(request.GET.get("page"))
+    # Task titles are free text about a client: the look is recorded like any list's.
+    audit.shown(m, page.object_list, target_type="task", request=request)
+    return render(request, "cases/my_tasks.html", {"page": page, "tasks": page.object_list})
 
 
 @login_required

@@ -30,7 +30,8 @@ MAX_BIGINT = 2**63 - 1
 
 _INTEGER = re.compile(r"^\s*[+-]?\d+\s*$")
 # Free-text search parameters: a long run of digits there is text, never cast to a number.
-TEXT_PARAMETERS = frozenset({"q", "search"})
+# The audit trail's "record" is a typed reference that its form checks and answers itself.
+TEXT_PARAMETERS = frozenset({"q", "search", "record"})
 
 
 def fits_bigint(number: int) -> bool:
@@ -162,6 +163,25 @@ def install_field_validators() -> None:
             field_class.default_validators = [*field_class.default_validators, validator]
     _add_validator_on_init(serializers.CharField, reject_control_characters)
     _add_validator_on_init(serializers.IntegerField, reject_oversized_numbers)
+
+
+def stop_silent_truncation() -> None:
+    """Forms render no `maxlength` on text inputs: a browser would cut what is typed or
+    pasted past the limit without a word. The field's max_length still holds on the
+    server, which answers with a message and shows the whole text again to shorten."""
+    from django import forms
+
+    original = forms.CharField.widget_attrs
+    if getattr(original, "keeps_maxlength_off", False):
+        return
+
+    def widget_attrs(self, widget):
+        attrs = original(self, widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+    widget_attrs.keeps_maxlength_off = True
+    forms.CharField.widget_attrs = widget_attrs
 
 
 # --------------------------------------------------------------------------- JSON

@@ -85,4 +85,8 @@ def rebuild_name_index() -> int:
         # another person's old one and trip the unique constraint.
         Person.objects.filter(external_id_key__isnull=False).update(external_id_key=None)
         Person.objects.bulk_update(numbered, ["external_id_key"], batch_size=2000)
+        # Callers' phones are indexed with the same key (earlier calls from a number).
+        from apps.hotline.services import rebuild_phone_index
+
+        rebuild_phone_index()
     return total

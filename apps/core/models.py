@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -64,7 +64,8 @@ class AuditEntry(models.Model):
         SIGN_OUT = "sign_out", _("signed out")
         VIEW = "view", _("viewed")
         SEARCH = "search", _("searched")
-        CREATE = "create", _("created")
+        # The event, not a date ("created" is also a date column's name elsewhere).
+        CREATE = "create", pgettext_lazy("audit action", "created")
         CHANGE = "change", _("changed")
         DELETE = "delete", _("deleted")
         EXPORT = "export", _("exported")

@@ -81,12 +81,13 @@ REGIONS = [
     ("osh_city", "Osh city", "город Ош", "Ош шаары", ""),
 ]  # fmt: skip
 
+# Languages without names here are named from CLDR when loaded (cldr_name below).
 LANGUAGES = [
-    ("ky", "Kyrgyz", "Кыргызский", "Кыргызча", ""),
-    ("ru", "Russian", "Русский", "Орусча", ""),
-    ("uz", "Uzbek", "Узбекский", "Өзбекче", ""),
-    ("tg", "Tajik", "Таджикский", "Тажикче", ""),
-    ("en", "English", "Английский", "Англисче", ""),
+    ("ky", "", "", "", ""),
+    ("ru", "", "", "", ""),
+    ("uz", "", "", "", ""),
+    ("tg", "", "", "", ""),
+    ("en", "", "", "", ""),
     ("other", "Other", "Другой", "Башка", ""),
 ]  # fmt: skip
 
@@ -115,23 +116,67 @@ TAXONOMIES = {
 }
 
 
-def country_rows():
-    """Every ISO 3166-1 country with its name in English, Russian and Kyrgyz (from pycountry)."""
-    import gettext
+# Country and language names come from the Unicode CLDR (through Babel), which keeps
+# Kyrgyz and Russian names up to date ("Türkiye", "Eswatini", "North Macedonia").
+# Official names where CLDR differs from the Kyrgyz Republic's own usage:
+OFFICIAL_NAMES = {
+    # CLDR's Russian says "Киргизия"; the Constitution and official Russian-language
+    # documents of the Kyrgyz Republic say "Кыргызстан" (Кыргызская Республика).
+    ("country", "KG", "ru"): "Кыргызстан",
+    # ...and name the state language "кыргызский", not CLDR's "киргизский".
+    ("language", "ky", "ru"): "Кыргызский",
+    # CLDR's Kyrgyz still has the name used before the kingdom's renaming in 2018.
+    ("country", "SZ", "ky"): "Эсватини",
+}
+NAME_LANGUAGES = ("en", "ru", "ky")
 
+
+def cldr_name(kind: str, code: str, lang: str) -> str | None:
+    """The name of a country (ISO 3166-1 alpha-2) or a language (ISO 639-1) in `lang`,
+    from CLDR with the official overrides above; None if CLDR has no name for it."""
+    from babel import Locale
+
+    official = OFFICIAL_NAMES.get((kind, code, lang))
+    if official:
+        return official
+    names = Locale.parse(lang).territories if kind == "country" else Locale.parse(lang).languages
+    name = names.get(code if kind == "country" else code.lower())
+    # Language names are lower case in running text; a pick list starts them upper case.
+    return name[:1].upper() + name[1:] if name else None
+
+
+def country_rows():
+    """Every ISO 3166-1 country (the list from pycountry) with its English, Russian and
+    Kyrgyz name from CLDR."""
     import pycountry
 
-    def translator(lang):
-        return gettext.translation(
-            "iso3166-1", pycountry.LOCALES_DIR, languages=[lang], fallback=True
-        )
-
-    ru, ky = translator("ru"), translator("ky")
     rows = []
     for c in pycountry.countries:
-        en = getattr(c, "common_name", None) or c.name
-        rows.append((c.alpha_2, en, ru.gettext(c.name), ky.gettext(c.name), c.alpha_2))
+        en, ru, ky = (cldr_name("country", c.alpha_2, lang) or c.name for lang in NAME_LANGUAGES)
+        rows.append((c.alpha_2, en, ru, ky, c.alpha_2))
     return rows
+
+
+def _country_order(rows) -> list:
+    return sorted(
+        rows,
+        key=lambda r: (FIRST_COUNTRIES.index(r[0]) if r[0] in FIRST_COUNTRIES else 99, r[1]),
+    )
+
+
+def apply_cldr_names(model) -> None:
+    """Rename every country and language value from CLDR (codes CLDR does not know, such
+    as "other", keep their names), and put countries back in pick-list order."""
+    for value in model.objects.filter(kind__in=("country", "language")):
+        names = {lang: cldr_name(value.kind, value.code, lang) for lang in NAME_LANGUAGES}
+        if not all(names.values()):
+            continue
+        model.objects.filter(pk=value.pk).update(
+            name_en=names["en"], name_ru=names["ru"], name_ky=names["ky"]
+        )
+    order = {code: i for i, (code, *_rest) in enumerate(_country_order(country_rows()))}
+    for value in model.objects.filter(kind="country", code__in=order):
+        model.objects.filter(pk=value.pk).update(sort_order=order[value.code])
 
 
 # The countries of the field first in pick lists, then the rest by English name.
@@ -143,12 +188,10 @@ def load_reference_values(model) -> None:
     rows = []
     for kind, values in TAXONOMIES.items():
         for order, (code, en, ru, ky, htcds) in enumerate(values):
+            if not en:
+                en, ru, ky = (cldr_name(kind, code, lang) for lang in NAME_LANGUAGES)
             rows.append((kind, order, code, en, ru, ky, htcds))
-    countries = sorted(
-        country_rows(),
-        key=lambda r: (FIRST_COUNTRIES.index(r[0]) if r[0] in FIRST_COUNTRIES else 99, r[1]),
-    )
-    for order, (code, en, ru, ky, htcds) in enumerate(countries):
+    for order, (code, en, ru, ky, htcds) in enumerate(_country_order(country_rows())):
         rows.append(("country", order, code, en, ru, ky, htcds))
     model.objects.bulk_create(
         model(kind=kind, sort_order=order, code=code, name_en=en, name_ru=ru, name_ky=ky,

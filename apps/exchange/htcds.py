@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.selectors import reference_codes, reference_values
-from apps.people.validation import parse_partial_date, reject_formula
+from apps.people.validation import parse_partial_date
 
 # Every field name of HTCDS v2.0 (../shared/domain/standards/HTCDS-field-standards-2.0.csv).
 # A file may carry any of them; those Koldoo has no place for are reported as left out.
@@ -465,11 +465,6 @@ class RecordChecker:
                 _("Too long: %(length)d characters, at most %(limit)d.")
                 % {"length": len(text), "limit": limit},
             )
-            return ""
-        try:
-            reject_formula(text)
-        except ValidationError as exc:
-            self.error(row, name, text, exc.messages[0])
             return ""
         return text
 

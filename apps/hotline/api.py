@@ -13,11 +13,21 @@ from apps.api.permissions import HasMembership
 from apps.core.selectors import reference_codes
 from apps.hotline import selectors, services
 from apps.hotline.models import Call
+from apps.monitoring.selectors import agencies_for
 from apps.people.services import NotAllowed, StaleEdit
+
+
+class RegisterAgencyField(serializers.PrimaryKeyRelatedField):
+    """An agency of the register as the requesting member reads it."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return agencies_for(getattr(request, "membership", None))
 
 
 class CallSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
+    agency = RegisterAgencyField(required=False, allow_null=True)
     topics = serializers.ListField(child=serializers.CharField(), required=False)
     finish = serializers.BooleanField(
         write_only=True, default=True, help_text="false keeps the call as a draft"
@@ -41,6 +51,8 @@ class CallSerializer(serializers.ModelSerializer):
             "urgency",
             "caller_name",
             "caller_phone",
+            "destination_country",
+            "agency",
             "summary",
             "answer",
             "outcome",
@@ -57,6 +69,11 @@ class CallSerializer(serializers.ModelSerializer):
         unknown = sorted(set(value) - reference_codes("call_topic"))
         if unknown:
             raise serializers.ValidationError(_("Unknown codes: %s") % ", ".join(unknown))
+        return value
+
+    def validate_destination_country(self, value):
+        if value and value not in reference_codes("country"):
+            raise serializers.ValidationError(_("Unknown country code."))
         return value
 
     def validate_caller_region(self, value):
@@ -116,7 +133,8 @@ class CallViewSet(AuditedReadMixin, viewsets.ModelViewSet):
     @extend_schema(request=None, responses={201: None})
     @action(detail=True, methods=["post"], url_path="open-case")
     def open_case(self, request, pk=None):
-        """Open a case from a logged call (once); body: given_name, family_name, sex, case_type."""
+        """Open a case from a logged call (once); body: given_name, family_name, sex, case_type,
+        contact_persons (a list of {name, relation, phone}: the people the caller speaks for)."""
         call = self.get_object()
         person_data = {k: request.data.get(k) for k in ("given_name", "family_name", "sex")
                        if request.data.get(k)}  # fmt: skip
@@ -127,12 +145,16 @@ class CallViewSet(AuditedReadMixin, viewsets.ModelViewSet):
             raise ApiValidationError(
                 {"case_type": [_("Unknown codes: %s") % case_data["case_type"]]}
             )
+        contacts = request.data.get("contact_persons") or []
+        if not isinstance(contacts, list) or not all(isinstance(c, dict) for c in contacts):
+            raise ApiValidationError({"contact_persons": [_("Give a list of contact persons.")]})
         try:
             case = services.open_case_from_call(
                 membership=request.membership,
                 call=call,
                 person_data=person_data or None,
                 case_data=case_data,
+                contact_persons=contacts,
                 request=request,
             )
         except services.CallAlreadyConverted:

@@ -1,12 +1,16 @@
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.colleagues import case_workers_of
 from apps.accounts.models import User
 from apps.core.selectors import reference_choices
-from apps.hotline.models import CallerCategory, Channel, Direction, Outcome, Urgency
+from apps.core.widgets import LocalDateInput, LocalDateTimeInput
+from apps.hotline.models import CallerCategory, Channel, Direction, Outcome, Relation, Urgency
+from apps.monitoring.models import RecruitmentAgency
+from apps.monitoring.selectors import agencies_for
 from apps.people.models import Sex
-from apps.people.validation import reject_formula
 
 
 class CallForm(forms.Form):
@@ -45,6 +49,18 @@ class CallForm(forms.Form):
     caller_phone = forms.CharField(
         label=_("Caller's phone (optional)"), required=False, max_length=40
     )
+    destination_country = forms.ChoiceField(
+        label=_("Destination country"),
+        required=False,
+        help_text=_("Where the person went or is going to work."),
+    )
+    # Chosen from the agency look-up beside the form (radio buttons of that list
+    # belong to this form); never rendered as a list of the whole register.
+    agency = forms.ModelChoiceField(
+        label=_("Agency checked during the call"),
+        queryset=RecruitmentAgency.objects.none(),
+        required=False,
+    )
     summary = forms.CharField(
         label=_("What the caller said"),
         required=False,
@@ -61,7 +77,7 @@ class CallForm(forms.Form):
     follow_up_due = forms.DateField(
         label=_("Follow-up due"),
         required=False,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=LocalDateInput(),
     )
     duration_minutes = forms.IntegerField(
         label=_("Duration (minutes)"), required=False, min_value=0, max_value=600
@@ -69,13 +85,27 @@ class CallForm(forms.Form):
     started_at = forms.DateTimeField(
         label=_("Date and time"),
         required=False,
-        widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
+        widget=LocalDateTimeInput(),
     )
     call_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, membership=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies_for(membership)
+        # Typing the caller's phone looks up earlier calls from it (POST: the number
+        # stays out of URLs and access logs).
+        self.fields["caller_phone"].widget.attrs.update(
+            {
+                "hx-post": reverse("call_earlier_calls"),
+                "hx-trigger": "input changed delay:700ms, change",
+                "hx-target": "#earlier-calls",
+                "hx-swap": "outerHTML",
+                "hx-params": "caller_phone,call_id",
+                "autocomplete": "off",
+            }
+        )
+        self.fields["destination_country"].choices = [("", "—")] + reference_choices("country")
         self.fields["topics"].choices = reference_choices("call_topic")
         self.fields["caller_region"].choices = [("", "—")] + reference_choices("region")
         self.fields["language"].choices = [("", "—")] + reference_choices("language")
@@ -83,11 +113,6 @@ class CallForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        for name in ("caller_name", "summary", "answer"):
-            try:
-                reject_formula(data.get(name, ""))
-            except forms.ValidationError as exc:
-                self.add_error(name, exc)
         if data.get("follow_up_due") and data["follow_up_due"] < timezone.localdate():
             self.add_error("follow_up_due", _("The follow-up cannot be in the past."))
         if data.get("started_at") and data["started_at"] > timezone.now() + timezone.timedelta(
@@ -118,6 +143,8 @@ class CallForm(forms.Form):
             "language": call.language,
             "caller_name": call.caller_name,
             "caller_phone": call.caller_phone,
+            "destination_country": call.destination_country,
+            "agency": call.agency_id,
             "summary": call.summary,
             "answer": call.answer,
             "outcome": call.outcome,
@@ -127,6 +154,36 @@ class CallForm(forms.Form):
             "call_id": call.pk,
             "version": call.version,
         }
+
+
+class ContactPersonForm(forms.Form):
+    """One person the caller speaks for; a row left empty is not recorded."""
+
+    name = forms.CharField(label=_("Contact person's name"), max_length=200, required=False)
+    relation = forms.ChoiceField(
+        label=_("Relation to the person"),
+        choices=[("", "—")] + list(Relation.choices),
+        required=False,
+    )
+    phone = forms.CharField(label=_("Contact person's phone"), max_length=40, required=False)
+
+
+ContactPersonFormSet = forms.formset_factory(ContactPersonForm, extra=1, max_num=5)
+
+
+def contact_persons_initial(call) -> list[dict]:
+    """The caller as the first contact person, unless they called about themselves or
+    stayed anonymous."""
+    if call.caller_category in (CallerCategory.PERSON_CONCERNED, CallerCategory.ANONYMOUS):
+        return []
+    if not (call.caller_name or call.caller_phone):
+        return []
+    relation = {
+        CallerCategory.FRIEND: Relation.FRIEND,
+        CallerCategory.EMPLOYER: Relation.EMPLOYER,
+        CallerCategory.OFFICIAL: Relation.OFFICIAL,
+    }.get(call.caller_category, "")
+    return [{"name": call.caller_name, "phone": call.caller_phone, "relation": relation}]
 
 
 class OpenCaseFromCallForm(forms.Form):
@@ -142,11 +199,7 @@ class OpenCaseFromCallForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["case_type"].choices = reference_choices("case_type")
         if organization is not None:
-            self.fields["assigned_to"].queryset = User.objects.filter(
-                memberships__organization=organization,
-                memberships__is_active=True,
-                memberships__role__in=["case_worker", "lawyer", "org_admin"],
-            ).distinct()
+            self.fields["assigned_to"].queryset = case_workers_of(organization)
         if not needs_person:
             for name in ("family_name", "given_name", "sex"):
                 del self.fields[name]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.fields import EncryptedTextField
 
@@ -76,6 +77,19 @@ class Call(models.Model):
     )
     caller_name = EncryptedTextField(_("caller's name"), blank=True)
     caller_phone = EncryptedTextField(_("caller's phone"), blank=True)
+    # Keyed hash of the normalised phone (apps.core.phones.phone_key): finds earlier
+    # calls from the same number without keeping the number in clear.
+    caller_phone_key = models.BigIntegerField(null=True, blank=True, editable=False)
+    destination_country = models.CharField(_("destination country"), max_length=2, blank=True)
+    # The agency the operator checked in the register during the call.
+    agency = models.ForeignKey(
+        "monitoring.RecruitmentAgency",
+        verbose_name=_("recruitment agency"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="calls",
+    )
     summary = EncryptedTextField(_("what the caller said"), blank=True)
     answer = EncryptedTextField(_("what was answered"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=24, choices=Outcome.choices, blank=True)
@@ -97,6 +111,7 @@ class Call(models.Model):
         indexes = [
             models.Index(fields=["organization", "-started_at"]),
             models.Index(fields=["organization", "follow_up_done_at", "follow_up_due"]),
+            models.Index(fields=["organization", "caller_phone_key"]),
         ]
 
     def __str__(self):
@@ -109,6 +124,50 @@ class Call(models.Model):
     @property
     def follow_up_open(self) -> bool:
         return self.follow_up_due is not None and self.follow_up_done_at is None
+
+
+class Relation(models.TextChoices):
+    """How a contact person is related to the person of the case."""
+
+    MOTHER = "mother", _("mother")
+    FATHER = "father", _("father")
+    SPOUSE = "spouse", _("spouse or partner")
+    SIBLING = "sibling", _("brother or sister")
+    CHILD = "child", _("son or daughter")
+    OTHER_RELATIVE = "other_relative", _("other relative")
+    FRIEND = "friend", _("friend or acquaintance")
+    EMPLOYER = "employer", _("employer")
+    OFFICIAL = "official", _("official")
+    OTHER = "other", _("other")
+
+
+class ContactPerson(models.Model):
+    """Someone who speaks for the person of a case (a mother calling about her son),
+    recorded when a case is opened from their call. Name and phone are encrypted
+    like a person's; nothing searches them, so they have no blind index."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="contact_persons")
+    call = models.ForeignKey(
+        Call, null=True, blank=True, on_delete=models.SET_NULL, related_name="contact_persons"
+    )
+    name = EncryptedTextField(pgettext_lazy("person", "name"))
+    relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class Answer(models.Model):

@@ -6,7 +6,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.accounts.roles import Permission
-from apps.hotline.models import URGENCY_RANK, Answer, Call
+from apps.core.phones import phone_key
+from apps.hotline.models import URGENCY_RANK, Answer, Call, ContactPerson
 
 
 def calls_visible_to(membership):
@@ -95,6 +96,48 @@ def recent_calls(membership, *, limit: int = 50):
         .select_related("operator", "person", "case")
         .order_by("-started_at", "-id")[:limit]
     )
+
+
+def earlier_calls_from(membership, phone: str, *, exclude_call_id=None, limit: int = 10):
+    """Logged calls of the member's organisation from the same phone number, newest
+    first, found through the blind index (numbers typed in any form match). Empty for
+    no usable number. The caller audits the look-up."""
+    key = phone_key(membership.organization_id, phone) if membership is not None else None
+    if key is None:
+        return Call.objects.none()
+    qs = calls_visible_to(membership).filter(is_draft=False, caller_phone_key=key)
+    if exclude_call_id:
+        qs = qs.exclude(pk=exclude_call_id)
+    return qs.select_related("case").order_by("-started_at", "-id")[:limit]
+
+
+def call_facts_of_case(membership, case) -> dict:
+    """What the hotline knows about a case the member already sees: the calls it was
+    opened from or linked to, the agencies checked during them and the contact persons
+    recorded (names and phones decrypted: the caller audits showing them). Nothing for
+    roles that do not see cases or for another organisation's case."""
+    empty = {"calls": [], "agencies": [], "contact_persons": []}
+    if (
+        membership is None
+        or not membership.can(Permission.VIEW_CASES)
+        or case.organization_id != membership.organization_id
+    ):
+        return empty
+    calls = list(
+        Call.objects.filter(case=case, is_draft=False)
+        .select_related("agency")
+        .order_by("started_at", "id")
+    )
+    agencies = []
+    for call in calls:
+        if call.agency is not None and call.agency not in agencies:
+            agencies.append(call.agency)
+    contacts = list(
+        ContactPerson.objects.filter(case=case, organization_id=membership.organization_id)
+        .select_related("call")
+        .order_by("id")
+    )
+    return {"calls": calls, "agencies": agencies, "contact_persons": contacts}
 
 
 def answers_visible_to(membership, *, query: str = "", topic: str = "", country: str = ""):

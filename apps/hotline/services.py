@@ -5,11 +5,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.accounts.roles import Permission
+from apps.accounts.roles import CASE_WORK_ROLES, Permission
 from apps.cases.services import add_case_note, open_case
 from apps.core import audit
 from apps.core.models import AuditEntry
-from apps.hotline.models import Call, CallerCategory, Outcome
+from apps.core.phones import phone_key
+from apps.core.selectors import reference_codes
+from apps.hotline.models import Call, CallerCategory, ContactPerson, Outcome, Relation
+from apps.monitoring.selectors import agencies_for
 from apps.people.services import StaleEdit, create_person, require
 
 CALL_FIELDS = (
@@ -28,6 +31,8 @@ CALL_FIELDS = (
     "answer",
     "outcome",
     "follow_up_due",
+    "destination_country",
+    "agency",
 )
 
 # Which case type a call's topics suggest when a case is opened from it.
@@ -59,12 +64,32 @@ def check_call(data: dict) -> None:
         raise ValidationError(errors)
 
 
+def _checked_facts(membership, data: dict) -> dict:
+    """The destination country must be a known code, and the agency one the member finds
+    in the register (given as an agency or its id); None clears it."""
+    data = dict(data)
+    country = data.get("destination_country")
+    if country and country not in reference_codes("country"):
+        raise ValidationError({"destination_country": _("Choose a country from the list.")})
+    if data.get("agency") is not None:
+        agency_id = getattr(data["agency"], "pk", data["agency"])
+        agency = agencies_for(membership).filter(pk=agency_id).first()
+        if agency is None:
+            raise ValidationError({"agency": _("This agency is not in the register.")})
+        data["agency"] = agency
+    return data
+
+
 def save_call(*, membership, data: dict, call: Call | None = None, expected_version=None,
               finish: bool = False, request=None) -> Call:  # fmt: skip
-    """Create or update a call; `finish` logs it (validated), otherwise it stays a draft."""
+    """Create or update a call; `finish` logs it (validated), otherwise it stays a draft.
+
+    The caller's phone is indexed (keyed hash of the normalised number) so that later
+    calls from it are recognised; the agency comes from the register the member reads."""
     require(membership, Permission.HANDLE_CALLS)
     if finish:
         check_call(data)
+    data = _checked_facts(membership, data)
     with transaction.atomic():
         if call is None:
             call = Call(organization=membership.organization, operator=membership.user)
@@ -82,6 +107,8 @@ def save_call(*, membership, data: dict, call: Call | None = None, expected_vers
         for k in CALL_FIELDS:
             if k in data:
                 setattr(call, k, data[k])
+        if "caller_phone" in data:
+            call.caller_phone_key = phone_key(call.organization_id, call.caller_phone)
         was_draft = call.is_draft
         call.is_draft = not finish and call.is_draft
         call.updated_at = timezone.now()
@@ -157,17 +184,60 @@ class CallAlreadyConverted(Exception):
     pass
 
 
+CONTACT_NAME_MAX = 200
+CONTACT_PHONE_MAX = 40
+
+
+def check_contact_persons(contacts) -> list[dict]:
+    """Contact persons as given when opening a case: rows with nothing typed are dropped;
+    the others need a name and a relation."""
+    checked = []
+    for contact in contacts or []:
+        name = str(contact.get("name") or "").strip()
+        phone = str(contact.get("phone") or "").strip()
+        relation = str(contact.get("relation") or "")
+        if not (name or phone):
+            continue
+        if not name:
+            raise ValidationError(_("Give the name of each contact person."))
+        if relation not in Relation.values:
+            raise ValidationError(_("Say how each contact person is related to the person."))
+        if len(name) > CONTACT_NAME_MAX or len(phone) > CONTACT_PHONE_MAX:
+            raise ValidationError(_("A contact person's name or phone is too long."))
+        checked.append({"name": name, "relation": relation, "phone": phone})
+    return checked
+
+
+def _add_contact_persons(membership, case, call, contacts, request) -> None:
+    for contact in contacts:
+        person = ContactPerson.objects.create(
+            organization=membership.organization,
+            case=case,
+            call=call,
+            created_by=membership.user,
+            **contact,
+        )
+        # Ids and the relation only: the name and phone stay out of the audit trail.
+        audit.by_member(AuditEntry.Action.CREATE, membership, person, request,
+                        {"case": case.pk, "call": call.pk, "relation": contact["relation"]})  # fmt: skip
+
+
 def open_case_from_call(*, membership, call: Call, person_data: dict | None = None,
-                        case_data: dict | None = None, request=None):  # fmt: skip
+                        case_data: dict | None = None, contact_persons=None,
+                        request=None):  # fmt: skip
     """Open a case from a call, carrying its facts over; only one case per call.
 
-    Uses the call's linked person, or registers one from `person_data`. Two
-    operators converting the same call at once: the second gets CallAlreadyConverted
-    and nothing of theirs is written.
+    Uses the call's linked person, or registers one from `person_data`. The call's
+    destination country becomes a country of exploitation (unless `case_data` names
+    them); the agency checked during the call stays linked through the call.
+    `contact_persons` (dicts of name, relation, phone) are the people the caller speaks
+    for, recorded with the case. Two operators converting the same call at once: the
+    second gets CallAlreadyConverted and nothing of theirs is written.
     """
     require(membership, Permission.EDIT_CASES)
     if call.is_draft:
         raise ValidationError(_("Log the call before opening a case from it."))
+    contacts = check_contact_persons(contact_persons)
     with transaction.atomic():
         person = call.person
         if person is None:
@@ -177,8 +247,12 @@ def open_case_from_call(*, membership, call: Call, person_data: dict | None = No
         data = {
             "case_type": suggested_case_type(call),
             "opened_on": timezone.localtime(call.started_at).date(),
-            "assigned_to": membership.user,
+            # The one who opens it keeps it only if their role works on cases; an
+            # operator's case waits, unassigned, for a worker to be chosen.
+            "assigned_to": membership.user if membership.role in CASE_WORK_ROLES else None,
         }
+        if call.destination_country:
+            data["countries_of_exploitation"] = [call.destination_country]
         data.update(case_data or {})
         case = open_case(membership=membership, person=person, data=data, request=request)
         # The guard: only the first conversion finds the call without a case.
@@ -186,6 +260,7 @@ def open_case_from_call(*, membership, call: Call, person_data: dict | None = No
             case=case, person=person, outcome=Outcome.CASE_OPENED
         ):
             raise CallAlreadyConverted()
+        _add_contact_persons(membership, case, call, contacts, request)
         if call.summary or call.answer:
             body = "\n\n".join(
                 part
@@ -200,3 +275,19 @@ def open_case_from_call(*, membership, call: Call, person_data: dict | None = No
         audit.by_member(AuditEntry.Action.CHANGE, membership, call, request, {"case": case.pk})
     call.refresh_from_db()
     return case
+
+
+def rebuild_phone_index() -> int:
+    """Recompute every call's phone key (after the blind-index key changed)."""
+    calls = []
+    for call in (
+        Call.objects.exclude(caller_phone="")
+        .only("id", "organization_id", "caller_phone")
+        .iterator(chunk_size=2000)
+    ):
+        call.caller_phone_key = phone_key(call.organization_id, call.caller_phone)
+        calls.append(call)
+    with transaction.atomic():
+        Call.objects.update(caller_phone_key=None)
+        Call.objects.bulk_update(calls, ["caller_phone_key"], batch_size=2000)
+    return len(calls)

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import re
 from datetime import date, timedelta
 
 from django import forms
@@ -13,10 +12,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from apps.core import audit, charts
+from apps.core.dates import local_date
 from apps.core.models import AuditEntry
+from apps.core.spreadsheets import sheet_name
+from apps.core.widgets import LocalDateInput
 from apps.hotline import statistics as selectors
 from apps.hotline.statistics import (
     MONTH,
@@ -44,12 +46,12 @@ class StatisticsFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        date_widget = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+        date_widget = LocalDateInput()
         self.fields["from"] = forms.DateField(
-            label=gettext_lazy("From"), required=False, widget=date_widget
+            label=pgettext_lazy("start date", "From"), required=False, widget=date_widget
         )
         self.fields["to"] = forms.DateField(
-            label=gettext_lazy("To"), required=False, widget=date_widget
+            label=pgettext_lazy("end date", "To"), required=False, widget=date_widget
         )
         self.fields["period"] = forms.ChoiceField(
             label=gettext_lazy("Count calls by"),
@@ -92,8 +94,8 @@ def _member(request):
 def _chart_desc(title: str, stats) -> str:
     return _("%(title)s from %(from)s to %(to)s. The numbers are in the table below.") % {
         "title": title,
-        "from": stats.date_from.isoformat(),
-        "to": stats.date_to.isoformat(),
+        "from": local_date(stats.date_from),
+        "to": local_date(stats.date_to),
     }
 
 
@@ -153,8 +155,8 @@ def export_sections(stats, organization) -> list[dict]:
             "header": [_("Item"), _("Value")],
             "rows": [
                 [_("Organisation"), organization.name],
-                [_("From"), stats.date_from],
-                [_("To"), stats.date_to],
+                [pgettext("start date", "From"), stats.date_from],
+                [pgettext("end date", "To"), stats.date_to],
                 [_("Count calls by"), str(dict(PERIOD_CHOICES)[stats.period])],
                 [_("Calls"), stats.total],
             ],
@@ -163,7 +165,12 @@ def export_sections(stats, organization) -> list[dict]:
         {
             "key": "period",
             "title": period_title(stats.period),
-            "header": [_("Period"), _("From"), _("To"), _("Calls")],
+            "header": [
+                _("Period"),
+                pgettext("start date", "From"),
+                pgettext("end date", "To"),
+                _("Calls"),
+            ],
             "rows": [[p.label, p.first_day, p.last_day, p.count] for p in stats.by_period],
             "note": "",
         },
@@ -203,17 +210,6 @@ def export_csv(sections) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _sheet_title(title: str, taken: set[str]) -> str:
-    """Excel's rules: at most 31 characters, none of []:*?/\\ , unique in the workbook."""
-    base = re.sub(r"[\[\]:*?/\\]", " ", title).strip().strip("'")[:31] or "Sheet"
-    name, n = base, 2
-    while name.lower() in taken:
-        suffix = f" ({n})"
-        name, n = base[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(name.lower())
-    return name
-
-
 def export_xlsx(sections) -> bytes:
     """One sheet per section."""
     from openpyxl import Workbook
@@ -224,7 +220,7 @@ def export_xlsx(sections) -> bytes:
     taken: set[str] = set()
     bold = Font(bold=True)
     for section in sections:
-        sheet = book.create_sheet(_sheet_title(section["title"], taken))
+        sheet = book.create_sheet(sheet_name(section["title"], taken))
         sheet.append([neutralise_formula(section["title"])])
         sheet.cell(row=1, column=1).font = bold
         sheet.append([neutralise_formula(h) for h in section["header"]])

@@ -10,9 +10,17 @@ from apps.accounts.access import member_with
 from apps.accounts.roles import Permission
 from apps.cases.selectors import case_for
 from apps.core import audit
+from apps.core.form_actions import add_service_error
+from apps.core.models import AuditEntry
 from apps.core.selectors import reference_labels
 from apps.hotline import selectors, services
-from apps.hotline.forms import CallForm, OpenCaseFromCallForm
+from apps.hotline.forms import (
+    CallForm,
+    ContactPersonFormSet,
+    OpenCaseFromCallForm,
+    contact_persons_initial,
+)
+from apps.monitoring.selectors import agencies_for, can_read_agencies
 from apps.people.selectors import person_for
 from apps.people.services import StaleEdit
 
@@ -40,9 +48,24 @@ def hotline_home(request):
     )
 
 
+def _earlier_calls(request, m, phone, call_id=None):
+    """Earlier calls from this number, the look-up audited (ids and count, never the number)."""
+    calls = list(selectors.earlier_calls_from(m, phone, exclude_call_id=call_id))
+    audit.shown(
+        m,
+        calls,
+        target_type="call",
+        request=request,
+        action=AuditEntry.Action.SEARCH,
+        detail={"by": "caller_phone", "results": len(calls)},
+    )
+    return calls
+
+
 def _intake(request, m, call=None):
+    earlier = None
     if request.method == "POST":
-        form = CallForm(request.POST)
+        form = CallForm(request.POST, membership=m)
         if form.is_valid():
             data = form.call_data()
             try:
@@ -65,11 +88,71 @@ def _intake(request, m, call=None):
         status = 400
     else:
         initial = CallForm.initial_from(call) if call else {"started_at": timezone.localtime()}
-        form = CallForm(initial=initial)
+        form = CallForm(initial=initial, membership=m)
         status = 200
         if call is not None:  # the form shows the caller's name and phone
             audit.shown(m, [call], request=request)
-    return render(request, "hotline/intake.html", {"form": form, "call": call}, status=status)
+            if call.caller_phone:
+                earlier = _earlier_calls(request, m, call.caller_phone, call.pk)
+    return render(
+        request,
+        "hotline/intake.html",
+        {
+            "form": form,
+            "call": call,
+            "chosen_agency": _chosen_agency(form),
+            "earlier_calls": earlier,
+        },
+        status=status,
+    )
+
+
+def _chosen_agency(form):
+    """The agency the form holds (bound or initial), to show it checked in the form."""
+    value = form["agency"].value()
+    if not value:
+        return None
+    return form.fields["agency"].queryset.filter(pk=getattr(value, "pk", value)).first()
+
+
+AGENCY_LOOKUP_LIMIT = 10
+
+
+@login_required
+def call_agency_lookup(request):
+    """Agencies matching a name or licence number, each one a choice of the intake form:
+    the operator links the agency they checked to the call (htmx fragment)."""
+    m = member_with(request, Permission.HANDLE_CALLS)
+    query = request.GET.get("q", "").strip()[:200]
+    agencies, more = [], False
+    if len(query) >= 2:
+        found = list(agencies_for(m, query)[: AGENCY_LOOKUP_LIMIT + 1])
+        agencies, more = found[:AGENCY_LOOKUP_LIMIT], len(found) > AGENCY_LOOKUP_LIMIT
+    return render(
+        request,
+        "hotline/_agency_choice.html",
+        {
+            "query": query,
+            "agencies": agencies,
+            "more": more,
+            "country_labels": reference_labels("country"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def call_earlier_calls(request):
+    """Earlier calls from the phone number being typed (htmx, beside the phone field).
+    POST so that the number never appears in a URL or an access log."""
+    m = member_with(request, Permission.HANDLE_CALLS)
+    call_id = request.POST.get("call_id") or None
+    if call_id is not None and not str(call_id).isdigit():
+        call_id = None
+    phone = request.POST.get("caller_phone", "")[:40]
+    earlier = _earlier_calls(request, m, phone, call_id) if phone.strip() else None
+    return render(request, "hotline/_earlier_calls.html", {"earlier_calls": earlier})
 
 
 @login_required
@@ -93,7 +176,7 @@ def call_edit(request, call_id):
 def call_autosave(request):
     """Save what is typed so far as a draft (htmx, every few seconds while typing)."""
     m = member_with(request, Permission.HANDLE_CALLS)
-    form = CallForm(request.POST)
+    form = CallForm(request.POST, membership=m)
     form.is_valid()
     call = None
     if request.POST.get("call_id"):
@@ -118,6 +201,8 @@ def call_detail(request, call_id):
             "call": call,
             "topic_labels": reference_labels("call_topic"),
             "region_labels": reference_labels("region"),
+            "country_labels": reference_labels("country"),
+            "agency_link": can_read_agencies(m),
             "screenings": call.screenings.all(),
         },
     )
@@ -187,7 +272,11 @@ def call_open_case(request, call_id):
         needs_person=needs_person,
         organization=m.organization,
     )
-    if request.method == "POST" and form.is_valid():
+    contacts = _contact_persons_formset(request, call)
+    if request.method == "GET" and contacts.initial:  # the caller's name and phone are shown
+        audit.shown(m, [call], request=request)
+    contacts_valid = not contacts.is_bound or contacts.is_valid()
+    if request.method == "POST" and form.is_valid() and contacts_valid:
         d = form.cleaned_data
         person_data = None
         if needs_person:
@@ -202,7 +291,14 @@ def call_open_case(request, call_id):
                 membership=m,
                 call=call,
                 person_data=person_data,
-                case_data={"case_type": d["case_type"], "assigned_to": d["assigned_to"] or m.user},
+                # Nobody chosen: the service decides whether the opener keeps the case.
+                case_data={
+                    "case_type": d["case_type"],
+                    **({"assigned_to": d["assigned_to"]} if d["assigned_to"] else {}),
+                },
+                contact_persons=[r for r in contacts.cleaned_data if r]
+                if contacts.is_bound
+                else [],
                 request=request,
             )
         except services.CallAlreadyConverted:
@@ -210,10 +306,33 @@ def call_open_case(request, call_id):
             messages.warning(request, _("Another operator opened a case from this call first."))
             return redirect("case_detail", case_id=call.case_id)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_error(form, exc)
         else:
             messages.success(
                 request, _("Case %(ref)s opened from the call.") % {"ref": case.reference}
             )
             return redirect("case_detail", case_id=case.pk)
-    return render(request, "hotline/open_case.html", {"form": form, "call": call})
+    return render(
+        request,
+        "hotline/open_case.html",
+        {"form": form, "call": call, "contacts": contacts},
+    )
+
+
+def _contact_persons_formset(request, call):
+    """The people the caller speaks for; a form posted without them records none."""
+    if request.method == "POST" and "contacts-TOTAL_FORMS" in request.POST:
+        return ContactPersonFormSet(request.POST, prefix="contacts")
+    return ContactPersonFormSet(prefix="contacts", initial=contact_persons_initial(call))
+
+
+def case_call_facts(request, membership, case) -> dict:
+    """The hotline part of a case page: the calls, the agencies checked during them and
+    the contact persons. Showing the contact persons' names and phones is audited."""
+    facts = selectors.call_facts_of_case(membership, case)
+    audit.shown(membership, facts["contact_persons"], target_type="contactperson", request=request)
+    return {
+        "hotline_facts": facts,
+        "can_open_calls": membership.can(Permission.HANDLE_CALLS),
+        "can_open_agencies": can_read_agencies(membership),
+    }

@@ -8,11 +8,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from apps.accounts.access import member_with
 from apps.accounts.roles import Permission
 from apps.core.selectors import reference_choices, reference_labels
+from apps.core.widgets import LocalDateInput
 from apps.monitoring import selectors, services
 from apps.monitoring.models import AgencyReport, LicenceStatus
 from apps.people.services import NotAllowed
@@ -21,7 +22,7 @@ LOOKUP_LIMIT = 10
 
 
 class AgencyForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("organisation", "Name"), max_length=200)
     other_names = forms.CharField(
         label=gettext_lazy("Other names and spellings"),
         max_length=400,
@@ -37,7 +38,7 @@ class AgencyForm(forms.Form):
     licence_valid_until = forms.DateField(
         label=gettext_lazy("Licence valid until"),
         required=False,
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=LocalDateInput(),
     )
     countries = forms.MultipleChoiceField(
         label=gettext_lazy("Countries it sends people to"),

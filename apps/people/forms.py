@@ -1,10 +1,12 @@
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from apps.core.dates import local_partial_date
 from apps.core.selectors import reference_choices
 from apps.people.models import Sex
-from apps.people.validation import parse_partial_date, reject_formula, split_list
+from apps.people.validation import parse_partial_date, split_list
 
 
 class PersonForm(forms.Form):
@@ -33,7 +35,7 @@ class PersonForm(forms.Form):
         label=_("Date of birth"),
         required=False,
         max_length=10,
-        help_text=_("Full or partial: 1994-05-17, 1994-05 or 1994."),
+        help_text=_("Full or partial: 17.05.1994, 05.1994 or 1994 (or 1994-05-17)."),
     )
     citizenship = forms.ChoiceField(label=_("Citizenship"), required=False)
     region = forms.ChoiceField(label=_("Region of origin"), required=False)
@@ -65,16 +67,6 @@ class PersonForm(forms.Form):
         self.fields["region"].choices = [("", "—")] + reference_choices("region")
         self.fields["languages"].choices = reference_choices("language")
 
-    def clean(self):
-        data = super().clean()
-        for name in ("external_id", "family_name", "given_name", "patronymic", "district",
-                     "address"):  # fmt: skip
-            try:
-                reject_formula(data.get(name, ""))
-            except forms.ValidationError as exc:
-                self.add_error(name, exc)
-        return data
-
     def clean_birth_date(self):
         value, year = parse_partial_date(self.cleaned_data["birth_date"])
         self.birth_year = year
@@ -103,7 +95,8 @@ class PersonForm(forms.Form):
             "patronymic": person.patronymic,
             "other_names": "\n".join(person.other_names or []),
             "sex": person.sex,
-            "birth_date": person.birth_date,
+            # Shown back as the reader writes it; parse_partial_date reads either way.
+            "birth_date": local_partial_date(person.birth_date),
             "citizenship": person.citizenship,
             "region": person.region,
             "district": person.district,
@@ -119,7 +112,7 @@ class PersonForm(forms.Form):
 
 class PersonSearchForm(forms.Form):
     q = forms.CharField(
-        label=_("Name"),
+        label=pgettext_lazy("person", "Name"),
         required=False,
         max_length=200,
         widget=forms.TextInput(

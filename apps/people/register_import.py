@@ -46,6 +46,7 @@ from apps.accounts.roles import Permission
 from apps.cases.models import Case, CaseNote, CaseStatus
 from apps.core import audit
 from apps.core.crypto import organization_index_key
+from apps.core.date_rules import past_event_problem
 from apps.core.input_limits import check_zip, control_character_message, visible_text
 from apps.core.models import AuditEntry
 from apps.core.selectors import reference_codes
@@ -54,7 +55,7 @@ from apps.people.models import Person, PersonNameKey, Sex, register_number_key
 from apps.people.name_keys import name_tokens, stored_keys
 from apps.people.selectors import RegisterNumbers
 from apps.people.services import index_person_name, require
-from apps.people.validation import parse_partial_date, reject_formula, split_list
+from apps.people.validation import earliest_birth_day, parse_partial_date, split_list
 
 COLUMNS = (
     "external_id",
@@ -98,8 +99,6 @@ REPORTED_VALUE_LENGTH = 200
 BATCH_SIZE = 1000
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# First characters that make reject_formula() look closer (cells are stripped).
-_FORMULA_STARTS = frozenset("=+-@")
 _SEX_CODES = frozenset(Sex.values)
 _XLSX_MAGIC = b"PK\x03\x04"
 
@@ -434,7 +433,10 @@ class _Checker:
         self.report.add_error(row, column, value, reason)
 
     def text(self, row, column, value) -> bool:
-        """Length and formula checks shared by every column; True when fine."""
+        """Length and control-character checks shared by every column; True when fine.
+
+        Text starting with "-", "+", "=" or "@" is ordinary text here ("- brother
+        missing"); the exports neutralise it where a spreadsheet would run it."""
         limit = MAX_LENGTHS.get(column, DEFAULT_MAX_LENGTH)
         control = control_character_message(value)
         if control:
@@ -449,14 +451,6 @@ class _Checker:
                 % {"length": len(value), "limit": limit},
             )
             return False
-        if value[0] not in _FORMULA_STARTS or column in ("phone", "document_number"):
-            # Numbers are checked one at a time below: "+996 …" is a number, not a formula.
-            return True
-        try:
-            reject_formula(value)
-        except ValidationError as exc:
-            self.error(row, column, value, exc.messages[0])
-            return False
         return True
 
     def check(self, row: int, cells: dict[str, str]) -> PlannedRow | None:
@@ -465,7 +459,7 @@ class _Checker:
             if value:
                 self.text(row, column, value)
         if self.report.error_count > errors_before:
-            # A formula or an over-long value: say that, not also "unknown code".
+            # An over-long value or a control character: say that, not also "unknown code".
             return None
 
         external_id = cells.get("external_id", "")
@@ -540,14 +534,7 @@ class _Checker:
         return _("Unknown country; use the two-letter ISO 3166 code, for example KG.")
 
     def _numbers(self, row, column, value) -> list[str]:
-        numbers = split_list(value)
-        for number in numbers:
-            try:
-                reject_formula(number)
-            except ValidationError as exc:
-                self.error(row, column, value, exc.messages[0])
-                return []
-        return numbers
+        return split_list(value)
 
     def _case(self, row, cells) -> dict | None:
         case_type = cells.get("case_type", "").lower()
@@ -575,7 +562,7 @@ class _Checker:
             )
         opened_on = None
         if cells.get("opened_on"):
-            opened_on = self._date(row, "opened_on", cells["opened_on"])
+            opened_on = self._date(row, "opened_on", cells["opened_on"], born=_born(cells))
 
         exploitation = []
         for code in _split_codes(cells.get("exploitation", "")):
@@ -615,7 +602,7 @@ class _Checker:
             "status": status,
         }
 
-    def _date(self, row, column, value) -> date | None:
+    def _date(self, row, column, value, born=None) -> date | None:
         try:
             if not _ISO_DATE.match(value):
                 raise ValueError
@@ -625,13 +612,22 @@ class _Checker:
                 row, column, value, _("Enter the date as YYYY-MM-DD, for example 2024-03-31.")
             )
             return None
-        if day.year < 1900:
-            self.error(row, column, value, _("The year must be between 1900 and this year."))
-            return None
-        if day > self.today:
-            self.error(row, column, value, _("The date cannot be in the future."))
+        # The same rule as a case opened through a form or the API (apps.core.date_rules).
+        problem = past_event_problem(day, born=born)
+        if problem:
+            self.error(row, column, value, problem)
             return None
         return day
+
+
+def _born(cells) -> date | None:
+    """The earliest birth day the row's birth date allows; None when it has none or a bad one
+    (the birth date column reports that itself)."""
+    try:
+        text, year = parse_partial_date(cells.get("birth_date", ""))
+    except ValidationError:
+        return None
+    return earliest_birth_day(text, year)
 
 
 def _split_codes(value: str) -> list[str]:

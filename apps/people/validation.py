@@ -8,13 +8,15 @@ from django.utils.translation import gettext as _
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_DOTTED_MONTH = re.compile(r"^(\d{1,2})\.(\d{4})$")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def parse_partial_date(value: str, *, allow_dotted: bool = True) -> tuple[str, int | None]:
     """Normalise a full or partial date to YYYY[-MM[-DD]] and return it with its year.
 
-    Accepts YYYY-MM-DD, YYYY-MM and YYYY, and DD.MM.YYYY as typed in offices.
+    Accepts YYYY-MM-DD, YYYY-MM and YYYY, and DD.MM.YYYY and MM.YYYY as typed in offices
+    (and as pages in Kyrgyz and Russian show them: apps.core.dates.local_partial_date).
     """
     value = (value or "").strip()
     if not value:
@@ -24,9 +26,17 @@ def parse_partial_date(value: str, *, allow_dotted: bool = True) -> tuple[str, i
         d = _DOTTED.match(value)
         if d:
             m = _ISO.match(f"{d.group(3)}-{int(d.group(2)):02d}-{int(d.group(1)):02d}")
+        d = _DOTTED_MONTH.match(value)
+        if d:
+            m = _ISO.match(f"{d.group(2)}-{int(d.group(1)):02d}")
     if m is None:
         raise ValidationError(
-            _("Enter a date as YYYY-MM-DD, YYYY-MM or YYYY (for example 1994-05 or 1994)."),
+            _(
+                "Enter a date as DD.MM.YYYY, MM.YYYY or YYYY, or as YYYY-MM-DD or YYYY-MM "
+                "(for example 17.05.1994, 05.1994 or 1994)."
+            )
+            if allow_dotted
+            else _("Enter a date as YYYY-MM-DD, YYYY-MM or YYYY (for example 1994-05 or 1994)."),
             code="bad_date",
         )
     year, month, day = int(m.group(1)), m.group(2), m.group(3)
@@ -45,18 +55,6 @@ def parse_partial_date(value: str, *, allow_dotted: bool = True) -> tuple[str, i
     return "-".join(p for p in (m.group(1), month, day) if p), year
 
 
-def reject_formula(value: str) -> None:
-    """Refuse text that a spreadsheet would run as a formula."""
-    if value and value.lstrip(" ").startswith(FORMULA_PREFIXES[:4]):
-        stripped = value.lstrip(" ")
-        # A phone number like +996... or a negative number is data, not a formula.
-        if re.fullmatch(r"[+-]?[\d\s()-]+", stripped):
-            return
-        raise ValidationError(
-            _("Text may not start with =, +, - or @ (spreadsheet formula)."), code="formula"
-        )
-
-
 def split_list(value: str) -> list[str]:
     """A comma, semicolon or newline separated list as typed in a form."""
     return [p.strip() for p in re.split(r"[;,\n]", value or "") if p.strip()]
@@ -64,9 +62,31 @@ def split_list(value: str) -> list[str]:
 
 def neutralise_formula(value):
     """Text a spreadsheet would run as a formula gets a leading apostrophe; other values
-    pass unchanged."""
+    pass unchanged. For exports only: on input such text is ordinary text ("- brother
+    missing") and is stored as typed."""
     if isinstance(value, str) and (
         value.startswith(FORMULA_PREFIXES) or value.lstrip(" ").startswith(FORMULA_PREFIXES)
     ):
         return "'" + value
     return value
+
+
+def earliest_birth_day(birth_date: str = "", birth_year: int | None = None) -> date | None:
+    """The earliest day a person may have been born on, from a full or partial birth date
+    ("1994-05-17", "1994-05", "1994") or the year alone; None when nothing is known.
+
+    Dates about the person (a case opened, an identification) cannot be earlier."""
+    m = _ISO.match(birth_date or "")
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+        except ValueError:
+            pass
+    return date(birth_year, 1, 1) if birth_year else None
+
+
+def person_born(person) -> date | None:
+    """earliest_birth_day() of a Person."""
+    if person is None:
+        return None
+    return earliest_birth_day(person.birth_date or "", person.birth_year)

@@ -15,6 +15,7 @@ from apps.core.models import AuditEntry
 from apps.core.selectors import reference_labels
 from apps.people import selectors, services
 from apps.people.forms import PersonForm, PersonSearchForm
+from apps.referrals.selectors import consent_terms_of
 from apps.screening.selectors import screenings_of_person
 
 
@@ -74,6 +75,10 @@ def person_detail(request, person_id):
     # A hidden name is shown only on an explicit request, which the audit entry records.
     reveal = person.hide_name and request.GET.get("reveal") == "1"
     services.record_person_view(membership=m, person=person, request=request, revealed=reveal)
+    consents = list(consents_of_person(m, person))
+    terms = consent_terms_of(m, consents)
+    for consent in consents:  # for whom and for what, beside each consent
+        consent.terms = terms.get(consent.pk)
     return render(
         request,
         "people/detail.html",
@@ -81,7 +86,7 @@ def person_detail(request, person_id):
             "person": person,
             "show_name": not person.hide_name or reveal,
             "cases": cases_of_person(m, person),
-            "consents": consents_of_person(m, person),
+            "consents": consents,
             "consent_form": ConsentForm(),
             "screenings": screenings_of_person(m, person),
             "labels": {
@@ -142,11 +147,22 @@ def consent_add(request, person_id):
 
 
 @login_required
-@require_POST
 def consent_withdraw(request, person_id, consent_id):
+    """Withdrawing asks first: the page says for whom and for what the consent was given
+    and which referrals lose access; only the confirming POST withdraws."""
     m = member_with(request, Permission.EDIT_PEOPLE)
     person = selectors.person_for(m, person_id)
     consent = get_object_or_404(consents_of_person(m, person), pk=consent_id)
+    if request.method != "POST" or request.POST.get("confirmed") != "yes":
+        return render(
+            request,
+            "people/consent_withdraw.html",
+            {
+                "person": person,
+                "consent": consent,
+                "terms": consent_terms_of(m, [consent]).get(consent.pk),
+            },
+        )
     try:
         withdraw_consent(membership=m, consent=consent, request=request)
         messages.success(request, _("Consent withdrawn."))

@@ -33,7 +33,11 @@ from apps.referrals.models import (
     DirectoryEntry,
     DirectoryService,
     Referral,
+    ReferralStatus,
     SharedField,
+    SpecialNeed,
+    Urgency,
+    need_choices,
 )
 
 
@@ -306,6 +310,13 @@ class ReferralSerializer(serializers.ModelSerializer):
     )
     consent_valid_until = serializers.DateField(write_only=True, required=False)
     confirm_unlisted = serializers.BooleanField(write_only=True, required=False, default=False)
+    urgency = serializers.ChoiceField(Urgency.choices, required=False, default=Urgency.ROUTINE)
+    needs_requested = serializers.ListField(
+        child=serializers.ChoiceField(need_choices()), required=False
+    )
+    special_needs = serializers.ListField(
+        child=serializers.ChoiceField(SpecialNeed.choices), required=False
+    )
 
     class Meta:
         model = Referral
@@ -325,6 +336,9 @@ class ReferralSerializer(serializers.ModelSerializer):
             "purpose",
             "message",
             "needs",
+            "urgency",
+            "needs_requested",
+            "special_needs",
             "status",
             "decline_reason",
             "sent_at",
@@ -388,6 +402,24 @@ class ReferralSerializer(serializers.ModelSerializer):
 
 class DeclineSerializer(serializers.Serializer):
     reason = serializers.CharField()
+
+
+class PartnerAnswerSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        [
+            ReferralStatus.ACCEPTED,
+            ReferralStatus.DECLINED,
+            ReferralStatus.IN_PROGRESS,
+            ReferralStatus.COMPLETED,
+        ],
+        help_text="accepted, declined (with a reason), in_progress or completed",
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SummaryRowSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    value = serializers.CharField()
 
 
 class StatusSerializer(serializers.Serializer):
@@ -492,6 +524,9 @@ class ReferralViewSet(
                 purpose=d.get("purpose", ""),
                 message=d.get("message", ""),
                 needs=d.get("needs", ""),
+                urgency=d.get("urgency", Urgency.ROUTINE),
+                needs_requested=d.get("needs_requested", []),
+                special_needs=d.get("special_needs", []),
                 confirm_unlisted=d.get("confirm_unlisted", False),
                 request=self.request,
             )
@@ -546,3 +581,29 @@ class ReferralViewSet(
             services.record_service_delivered, referral=self._get(pk), **body.validated_data
         )
         return Response(DeliverySerializer(item).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PartnerAnswerSerializer, responses=ReferralSerializer)
+    @action(detail=True, methods=["post"], url_path="partner-answer")
+    def partner_answer(self, request, pk=None):
+        """The sender records the answer of an organisation outside Koldoo."""
+        body = PartnerAnswerSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        referral = self._do(
+            services.record_partner_answer,
+            referral=selectors.sent_referral_for(request.membership, pk),
+            **body.validated_data,
+        )
+        return Response(self.get_serializer(referral).data)
+
+    @extend_schema(request=None, responses=SummaryRowSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def summary(self, request, pk=None):
+        """Before answering: sex, age band, services and needs asked for, urgency,
+        languages, special needs; no identity. Only while the referral waits for the
+        receiver's answer and its consent is in force, else 404."""
+        referral = selectors.summary_referral_for(request.membership, pk)
+        services.record_summary_view(
+            membership=request.membership, referral=referral, request=request
+        )
+        rows = selectors.referral_summary(referral)
+        return Response([{"label": str(label), "value": str(value)} for label, value in rows])

@@ -1,9 +1,19 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Organization
 from apps.assistance.models import ServiceType
-from apps.referrals.models import DirectoryEntry, ReferralStatus, SharedField, TargetGroup
+from apps.core.widgets import LocalDateInput
+from apps.referrals.models import (
+    DirectoryEntry,
+    ReferralStatus,
+    SharedField,
+    SpecialNeed,
+    TargetGroup,
+    Urgency,
+    need_choices,
+)
 
 
 class DirectorySearchForm(forms.Form):
@@ -33,6 +43,23 @@ class ReferralForm(forms.Form):
     services = forms.MultipleChoiceField(
         label=_("Services"), choices=ServiceType.choices, widget=forms.CheckboxSelectMultiple
     )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE, required=False
+    )
+    needs_requested = forms.MultipleChoiceField(
+        label=_("Needs asked for"),
+        help_text=_("The receiving organisation sees these before it accepts."),
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    special_needs = forms.MultipleChoiceField(
+        label=_("Special needs"),
+        help_text=_("The receiving organisation sees these before it accepts."),
+        choices=SpecialNeed.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     message = forms.CharField(label=_("Reason for referral"), widget=forms.Textarea, required=False)
     needs = forms.CharField(label=_("Needs"), widget=forms.Textarea, required=False)
     shared_fields = forms.MultipleChoiceField(
@@ -44,7 +71,7 @@ class ReferralForm(forms.Form):
     purpose = forms.CharField(label=_("Purpose of sharing"), required=True)
     consent_valid_until = forms.DateField(
         label=_("Consent valid until"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=LocalDateInput(),
         required=True,
     )
     consent_given = forms.BooleanField(
@@ -64,11 +91,50 @@ class ReferralForm(forms.Form):
         self.fields["to_entry"].queryset = DirectoryEntry.objects.filter(
             organization__isnull=True
         ).order_by("name")
+        self.fields["needs_requested"].choices = need_choices()
+
+    def clean_urgency(self):
+        return self.cleaned_data["urgency"] or Urgency.ROUTINE
+
+    def clean_consent_valid_until(self):
+        value = self.cleaned_data["consent_valid_until"]
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("The consent cannot end before today."))
+        return value
 
     def clean(self):
         data = super().clean()
         if bool(data.get("to_organization")) == bool(data.get("to_entry")):
             raise forms.ValidationError(_("Choose one organisation to refer to."))
+        return data
+
+
+class PartnerAnswerForm(forms.Form):
+    """The answer of a partner outside Koldoo, recorded by the sender."""
+
+    status = forms.ChoiceField(
+        label=_("Their answer"),
+        choices=[
+            (s, ReferralStatus(s).label)
+            for s in (
+                ReferralStatus.ACCEPTED,
+                ReferralStatus.DECLINED,
+                ReferralStatus.IN_PROGRESS,
+                ReferralStatus.COMPLETED,
+            )
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Reason for declining"),
+        help_text=_("Required when they declined."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == ReferralStatus.DECLINED and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give a reason for declining."))
         return data
 
 
@@ -96,9 +162,7 @@ class StatusForm(forms.Form):
 
 class DeliveryForm(forms.Form):
     service_type = forms.ChoiceField(label=_("Service"), choices=ServiceType.choices)
-    delivered_on = forms.DateField(
-        label=_("Delivered on"), widget=forms.DateInput(attrs={"type": "date"}), required=False
-    )
+    delivered_on = forms.DateField(label=_("Delivered on"), widget=LocalDateInput(), required=False)
     note = forms.CharField(label=_("Note"), required=False)
 
 

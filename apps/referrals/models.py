@@ -125,6 +125,38 @@ class ReferralStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
+class Urgency(models.TextChoices):
+    ROUTINE = "routine", _("routine")
+    URGENT = "urgent", _("urgent (within days)")
+    EMERGENCY = "emergency", _("emergency (today)")
+
+
+class SpecialNeed(models.TextChoices):
+    """What a receiving organisation must know to take the person in; no identity."""
+
+    MOBILITY = "mobility", _("limited mobility or wheelchair")
+    VISUAL = "visual", _("visual impairment")
+    HEARING = "hearing", _("hearing impairment")
+    INTELLECTUAL = "intellectual", _("intellectual disability")
+    MENTAL_HEALTH = "mental_health", _("mental health needs")
+    CHRONIC_ILLNESS = "chronic_illness", _("chronic illness or regular medication")
+    PREGNANCY = "pregnancy", _("pregnancy")
+    WITH_CHILDREN = "with_children", _("accompanied by children")
+    INTERPRETER = "interpreter", _("needs an interpreter")
+
+
+def need_choices() -> list[tuple[str, str]]:
+    """The needs of a needs assessment (both stages), one entry per code: what a
+    referral may say it asks for."""
+    from apps.assistance.models import NEEDS_BY_STAGE
+
+    out: dict = {}
+    for needs in NEEDS_BY_STAGE.values():
+        for code, label in needs.choices:
+            out.setdefault(code, label)
+    return list(out.items())
+
+
 # Statuses in which the receiving organisation may read the shared data.
 RECEIVER_READABLE = (
     ReferralStatus.ACCEPTED,
@@ -168,6 +200,13 @@ class Referral(models.Model):
         _("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.SENT
     )
     decline_reason = EncryptedTextField(_("reason for declining"), blank=True)
+    # What the receiving organisation reads before it accepts (`referral_summary`):
+    # codes only, never free text, so they cannot carry a name.
+    urgency = models.CharField(
+        _("urgency"), max_length=20, choices=Urgency.choices, default=Urgency.ROUTINE
+    )
+    needs_requested = models.JSONField(_("needs asked for"), default=list, blank=True)
+    special_needs = models.JSONField(_("special needs"), default=list, blank=True)
     unlisted_services_confirmed = models.BooleanField(default=False)
     sent_at = models.DateTimeField(default=timezone.now)
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -206,8 +245,38 @@ class Referral(models.Model):
         return self.to_entry.name if self.to_entry_id else "—"
 
 
+class ConsentTerms(models.Model):
+    """For whom and for what a referral consent was given: the recipient, the services
+    (the purpose, from the one taxonomy; the purpose text is the consent's note) and the
+    data the person agreed to share. A referral is sent only under a consent whose terms
+    cover it (`apps.referrals.services.consent_refusal`)."""
+
+    consent = models.OneToOneField(
+        "cases.Consent", on_delete=models.CASCADE, related_name="referral_terms"
+    )
+    to_organization = models.ForeignKey(
+        "accounts.Organization", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_entry = models.ForeignKey(
+        DirectoryEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    services = models.JSONField(_("services"), default=list)
+    shared_fields = models.JSONField(_("data shared"), default=list)
+
+    class Meta:
+        verbose_name = _("consent terms")
+        verbose_name_plural = _("consent terms")
+
+    @property
+    def recipient_name(self) -> str:
+        if self.to_organization_id:
+            return self.to_organization.name
+        return self.to_entry.name if self.to_entry_id else "—"
+
+
 class ServiceDelivered(models.Model):
-    """A service the receiving organisation reports back to the referring case."""
+    """A service delivered on a referral: reported by the receiving member organisation,
+    or recorded by the sender for a partner outside Koldoo."""
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="deliveries")
     service_type = models.CharField(_("service"), max_length=30, choices=ServiceType.choices)

@@ -4,7 +4,6 @@ from io import BytesIO
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from reportlab.lib.pagesizes import A4
@@ -15,6 +14,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from apps.assistance.models import ServiceType
+from apps.core.dates import local_date
 
 FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 
@@ -44,13 +44,13 @@ def referral_form_pdf(referral, rows: list[tuple[str, str]], lang: str) -> bytes
             p(_("Referral form") + f" {referral.reference}", head),
             p(_("From: %(org)s") % {"org": referral.from_organization.name}),
             p(_("To: %(org)s") % {"org": referral.recipient_name}),
-            p(_("Date: %(date)s") % {"date": timezone.localdate(referral.sent_at).isoformat()}),
+            p(_("Date: %(date)s") % {"date": local_date(referral.sent_at)}),
             p(_("Services requested"), sub),
             p(", ".join(str(labels.get(s, s)) for s in referral.services)),
             p(_("Consent"), sub),
             p(
                 _("The person consented to share the data below for this referral until %(d)s.")
-                % {"d": referral.consent.valid_until or "—"}
+                % {"d": local_date(referral.consent.valid_until) or "—"}
             ),
         ]
         # The free texts (purpose, reason, needs) are printed only where the consent

@@ -5,6 +5,7 @@ the consented fields only, and `received_referral_for` checks the consent on eve
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Organization
@@ -15,11 +16,15 @@ from apps.core.selectors import reference_labels
 from apps.referrals.models import (
     RECEIVER_READABLE,
     REFERRAL_TEXT_FIELDS,
+    ConsentTerms,
     DirectoryEntry,
     Notification,
     Referral,
     ReferralStatus,
     SharedField,
+    SpecialNeed,
+    Urgency,
+    need_choices,
 )
 
 PERSON_FIELDS = (
@@ -273,3 +278,110 @@ def unread_count(membership) -> int:
 
 def open_statuses():
     return (ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS)
+
+
+# --- before accepting: a summary without identity ---------------------------------
+
+# Bands wide enough that no one is picked out, narrow enough for a shelter for women
+# and children to decide (a child under 14, a teenager, an adult).
+AGE_BANDS = ((0, "0–5"), (6, "6–13"), (14, "14–17"), (18, "18–24"), (25, "25–34"),
+             (35, "35–49"), (50, "50+"))  # fmt: skip
+
+
+def _band(age: int) -> str:
+    label = AGE_BANDS[0][1]
+    for lower, text in AGE_BANDS:
+        if age >= lower:
+            label = text
+    return label
+
+
+def age_band(person, on=None) -> str:
+    """The person's age band today, from the one age rule (apps.statistics.age): a
+    partial date or a birth year alone may straddle two bands, then both are named."""
+    from apps.statistics.age import age_bounds
+
+    on = on or timezone.localdate()
+    known = person.birth_date or (str(person.birth_year) if person.birth_year else "")
+    bounds = age_bounds(known, on) if known else None
+    if bounds is None or bounds[1] < 0:
+        return _("unknown")
+    low, high = _band(max(bounds[0], 0)), _band(max(bounds[1], 0))
+    return low if low == high else f"{low} / {high}"
+
+
+def summary_referral_for(membership, referral_id) -> Referral:
+    """A referral to the member's organisation that waits for its answer, with its
+    consent in force: what the summary page may show. Anything else answers 404."""
+    referral = received_referral_for(membership, referral_id, readable=False)
+    referral.consent.refresh_from_db(fields=["withdrawn_on", "valid_until"])
+    if referral.status != ReferralStatus.SENT or not referral.consent.in_force:
+        raise Http404
+    return referral
+
+
+def referral_summary(referral: Referral) -> list[tuple[str, str]]:
+    """(label, text) rows the receiving organisation reads before it accepts: sex, age
+    band, services and needs asked for, urgency, languages, special needs. Codes and
+    clear columns only: never a name, a birth date, a phone, a document or free text."""
+    from apps.people.models import Sex
+
+    person = referral.case.person
+    services = dict(ServiceType.choices)
+    needs = dict(need_choices())
+    special = dict(SpecialNeed.choices)
+    languages = reference_labels("language")
+
+    def listed(codes, labels) -> str:
+        return ", ".join(str(labels.get(c, c)) for c in codes or []) or "—"
+
+    return [
+        (_("Sex"), str(dict(Sex.choices).get(person.sex, person.sex))),
+        (_("Age band"), age_band(person)),
+        (_("Services asked for"), listed(referral.services, services)),
+        (_("Needs asked for"), listed(referral.needs_requested, needs)),
+        (_("Urgency"), str(Urgency(referral.urgency).label)),
+        (_("Languages"), listed(person.languages, languages)),
+        (_("Special needs"), listed(referral.special_needs, special)),
+    ]
+
+
+def receiver_consent_gone(referral: Referral) -> bool:
+    """On the receiver's side: the consent behind the referral is no longer in force,
+    so the inbox shows the referral as such and nothing else. Uses the consent loaded
+    with the referral (the inbox's selector loads it)."""
+    return not referral.consent.in_force
+
+
+# --- consent: for whom and for what -------------------------------------------------
+
+
+def consent_terms_of(membership, consents) -> dict[int, dict]:
+    """For each referral consent of the member's organisation among `consents`: the
+    recipient, the referrals sent under it, the services and the fields it covers, as
+    labels. Consents of other organisations are left out."""
+    ids = [c.pk for c in consents]
+    if membership is None or not ids:
+        return {}
+    terms = ConsentTerms.objects.filter(
+        consent_id__in=ids,
+        consent__person__organization_id=membership.organization_id,
+    ).select_related("to_organization", "to_entry")
+    referrals: dict[int, list] = {}
+    for pk, consent_id in (
+        Referral.objects.filter(consent_id__in=ids, from_organization_id=membership.organization_id)
+        .order_by("sent_at", "id")
+        .values_list("pk", "consent_id")
+    ):
+        referrals.setdefault(consent_id, []).append((pk, Referral(pk=pk).reference))
+    fields = dict(SharedField.choices)
+    services = dict(ServiceType.choices)
+    return {
+        t.consent_id: {
+            "recipient": t.recipient_name,
+            "referrals": referrals.get(t.consent_id, []),
+            "services": [str(services.get(s, s)) for s in t.services],
+            "fields": [str(fields.get(f, f)) for f in t.shared_fields],
+        }
+        for t in terms
+    }

@@ -4,21 +4,23 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.mail import mail_users
 from apps.accounts.models import Membership, Organization
 from apps.accounts.roles import Permission, Role
 from apps.assistance.models import ServiceType
 from apps.cases.models import ConsentScope
 from apps.cases.services import record_consent
 from apps.core import audit
+from apps.core.date_rules import check_past_events
 from apps.core.models import AuditEntry
 from apps.core.selectors import reference_labels
 from apps.people.services import StaleEdit, require
 from apps.referrals.models import (
+    ConsentTerms,
     DirectoryEntry,
     DirectoryService,
     Notification,
@@ -26,7 +28,10 @@ from apps.referrals.models import (
     ReferralStatus,
     ServiceDelivered,
     SharedField,
+    SpecialNeed,
     TargetGroup,
+    Urgency,
+    need_choices,
 )
 from apps.referrals.selectors import listed_services
 
@@ -63,29 +68,65 @@ def _notify(organization, referral, kind: str) -> None:
     Notification.objects.create(organization=organization, referral=referral, kind=kind)
     if not getattr(settings, "EMAIL_BACKEND", ""):
         return
-    recipients = list(
-        Membership.objects.filter(
+    recipients = [
+        m.user
+        for m in Membership.objects.filter(
             organization=organization, role=Role.ORG_ADMIN, is_active=True, user__is_active=True
-        ).values_list("user__email", flat=True)
-    )
+        ).select_related("user")
+    ]
     if not recipients:
         return
-    # No personal data in e-mail: only the reference and what happened.
-    subject = _("Koldoo: %(kind)s %(ref)s") % {
-        "kind": Notification.Kind(kind).label,
-        "ref": referral.reference,
-    }
-    body = _("Open the referral inbox in Koldoo to see referral %(ref)s.") % {
-        "ref": referral.reference
-    }
+    reference = referral.reference
+
+    def compose():
+        # No personal data in e-mail: only the reference and what happened. Written in
+        # each recipient's own language (apps.accounts.mail).
+        subject = _("Koldoo: %(kind)s %(ref)s") % {
+            "kind": Notification.Kind(kind).label,
+            "ref": reference,
+        }
+        body = _("Open the referral inbox in Koldoo to see referral %(ref)s.") % {"ref": reference}
+        return subject, body
 
     def send():
         try:
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+            mail_users(recipients, compose)
         except Exception:  # mail is best effort; the in-product notification is kept
             log.exception("Referral notification e-mail failed")
 
     transaction.on_commit(send)
+
+
+def consent_refusal(consent, *, case, to_organization, to_entry, services, shared_fields) -> str:
+    """Why `consent` does not allow this referral, or "" when it does: it must be the
+    person's referral consent, in force today (not withdrawn, not expired), and its terms
+    must name this recipient and cover every service asked for and every field shared.
+    A referral consent recorded without terms says for whom it was given to no one, so it
+    covers no referral."""
+    if consent.person_id != case.person_id or consent.scope != ConsentScope.REFERRAL:
+        return _("The consent must be this person's consent to a referral.")
+    if consent.withdrawn_on is not None:
+        return _("The person withdrew this consent.")
+    if not consent.in_force:
+        return _("This consent has expired.")
+    terms = ConsentTerms.objects.filter(consent=consent).first()
+    if terms is None:
+        return _("This consent does not say to whom the person agreed to be referred.")
+    if (terms.to_organization_id, terms.to_entry_id) != (
+        getattr(to_organization, "pk", None),
+        getattr(to_entry, "pk", None),
+    ):
+        return _("This consent was given for another organisation.")
+    if set(services) - set(terms.services):
+        return _("This consent does not cover every service asked for.")
+    if set(shared_fields) - set(terms.shared_fields):
+        return _("This consent does not cover every piece of data to be shared.")
+    return ""
+
+
+def _codes(values, allowed) -> list[str]:
+    allowed = set(allowed)
+    return [v for v in dict.fromkeys(values or []) if v in allowed]
 
 
 def create_referral(
@@ -101,10 +142,15 @@ def create_referral(
     purpose: str = "",
     message: str = "",
     needs: str = "",
+    urgency: str = Urgency.ROUTINE,
+    needs_requested=(),
+    special_needs=(),
     confirm_unlisted: bool = False,
     request=None,
 ) -> Referral:
-    """Send a referral. Without `consent`, records the person's referral consent first.
+    """Send a referral. Without `consent`, records the person's referral consent first,
+    with terms naming this recipient, these services and these fields; with `consent`,
+    refuses it unless it is in force and its terms cover the referral (`consent_refusal`).
 
     Raises UnlistedServices unless `confirm_unlisted` when the recipient's directory
     entry does not list a requested service."""
@@ -121,18 +167,29 @@ def create_referral(
     if not services:
         raise ValidationError(_("Choose at least one service."))
     shared_fields = [f for f in SharedField.values if f in set(shared_fields or [])]
+    if urgency not in Urgency.values:
+        raise ValidationError(_("Choose the urgency."))
+    needs_requested = _codes(needs_requested, dict(need_choices()))
+    special_needs = _codes(special_needs, SpecialNeed.values)
+    if consent is None and consent_valid_until is not None:
+        if consent_valid_until < timezone.localdate():
+            raise ValidationError(_("The consent cannot end before today."))
     missing = unlisted_services(
         services=services, to_organization=to_organization, to_entry=to_entry
     )
     if missing and not confirm_unlisted:
         raise UnlistedServices(missing)
     if consent is not None:
-        if (
-            consent.person_id != case.person_id
-            or consent.scope != ConsentScope.REFERRAL
-            or not consent.in_force
-        ):
-            raise ValidationError(_("The consent must be a referral consent in force."))
+        refusal = consent_refusal(
+            consent,
+            case=case,
+            to_organization=to_organization,
+            to_entry=to_entry,
+            services=services,
+            shared_fields=shared_fields,
+        )
+        if refusal:
+            raise ValidationError(refusal)
     with transaction.atomic():
         if consent is None:
             consent = record_consent(
@@ -143,6 +200,13 @@ def create_referral(
                 valid_until=consent_valid_until,
                 note=purpose,
                 request=request,
+            )
+            ConsentTerms.objects.create(
+                consent=consent,
+                to_organization=to_organization,
+                to_entry=to_entry,
+                services=services,
+                shared_fields=shared_fields,
             )
         referral = Referral.objects.create(
             case=case,
@@ -155,6 +219,9 @@ def create_referral(
             purpose=purpose,
             message=message,
             needs=needs,
+            urgency=urgency,
+            needs_requested=needs_requested,
+            special_needs=special_needs,
             unlisted_services_confirmed=bool(missing),
             created_by=membership.user,
         )
@@ -163,7 +230,13 @@ def create_referral(
             membership,
             referral,
             request,
-            {"case": case.pk, "services": services, "shared_fields": shared_fields},
+            {
+                "case": case.pk,
+                "consent": consent.pk,
+                "services": services,
+                "shared_fields": shared_fields,
+                "urgency": urgency,
+            },
         )
         _notify(to_organization, referral, Notification.Kind.NEW)
     return referral
@@ -262,15 +335,81 @@ def change_status(*, membership, referral, status: str, request=None) -> Referra
     return referral
 
 
+# What a partner outside Koldoo can answer, from which status (recorded by the sender).
+PARTNER_MOVES = {
+    ReferralStatus.ACCEPTED: (ReferralStatus.SENT,),
+    ReferralStatus.DECLINED: (ReferralStatus.SENT,),
+    ReferralStatus.IN_PROGRESS: (ReferralStatus.SENT, ReferralStatus.ACCEPTED),
+    ReferralStatus.COMPLETED: (
+        ReferralStatus.SENT,
+        ReferralStatus.ACCEPTED,
+        ReferralStatus.IN_PROGRESS,
+    ),
+}
+
+
+def _records_for_partner(membership, referral) -> bool:
+    """The sender speaks for a partner outside Koldoo on its own external referrals."""
+    return referral.is_external and referral.from_organization_id == membership.organization_id
+
+
+def record_partner_answer(
+    *, membership, referral, status: str, reason: str = "", request=None
+) -> Referral:
+    """The sending organisation records the answer of a partner outside Koldoo (a
+    lawyer, the police, IOM, a consulate, a hospital): accepted, declined with a reason,
+    in progress or completed. Counted in the statistics like a member's answer."""
+    require(membership, Permission.EDIT_CASES)
+    if not _records_for_partner(membership, referral):
+        raise ValidationError(
+            _("Only the sender records the answer of an organisation outside Koldoo.")
+        )
+    if status not in PARTNER_MOVES:
+        raise ValidationError(_("This status change is not allowed."))
+    reason = (reason or "").strip()
+    if status == ReferralStatus.DECLINED and not reason:
+        raise ValidationError(_("Give a reason for declining."))
+    now = timezone.now()
+    stamps = {"updated_at": now, "version": referral.version + 1}
+    if referral.status == ReferralStatus.SENT:
+        stamps["answered_at"] = now
+    if status == ReferralStatus.DECLINED:
+        stamps["decline_reason"] = reason
+    if status == ReferralStatus.COMPLETED:
+        stamps["completed_at"] = now
+    with transaction.atomic():
+        # Conditional update, as for members' answers: two workers recording at once
+        # cannot both move the referral.
+        if not Referral.objects.filter(
+            pk=referral.pk, status__in=PARTNER_MOVES[status], version=referral.version
+        ).update(status=status, **stamps):
+            raise AlreadyAnswered()
+        referral.refresh_from_db()
+        audit.by_member(
+            AuditEntry.Action.CHANGE,
+            membership,
+            referral,
+            request,
+            {"status": status, "partner_outside_koldoo": True},
+        )
+    return referral
+
+
 def record_service_delivered(
     *, membership, referral, service_type: str, delivered_on=None, note: str = "", request=None
 ) -> ServiceDelivered:
-    """The receiving organisation reports a service back to the referring case."""
+    """A service delivered on a referral: the receiving organisation reports it back to
+    the referring case, or the sender records what a partner outside Koldoo delivered.
+    Dated today or earlier; counted in the statistics either way."""
     require(membership, Permission.EDIT_CASES)
-    if referral.to_organization_id != membership.organization_id:
+    partner = _records_for_partner(membership, referral)
+    if referral.to_organization_id != membership.organization_id and not partner:
         raise ValidationError(_("Only the receiving organisation can report services."))
+    if partner and referral.status in (ReferralStatus.DECLINED, ReferralStatus.CANCELLED):
+        raise ValidationError(_("This referral was declined or cancelled."))
     if service_type not in ServiceType.values:
         raise ValidationError(_("Choose a service."))
+    check_past_events({"delivered_on": delivered_on})  # the rule for dates of services
     with transaction.atomic():
         item = ServiceDelivered.objects.create(
             referral=referral,
@@ -280,9 +419,14 @@ def record_service_delivered(
             recorded_by=membership.user,
         )
         audit.by_member(
-            AuditEntry.Action.CREATE, membership, item, request, {"referral": referral.pk}
+            AuditEntry.Action.CREATE,
+            membership,
+            item,
+            request,
+            {"referral": referral.pk, "partner_outside_koldoo": partner},
         )
-        _notify(referral.from_organization, referral, Notification.Kind.UPDATED)
+        if not partner:
+            _notify(referral.from_organization, referral, Notification.Kind.UPDATED)
     return item
 
 
@@ -294,6 +438,11 @@ def record_shared_view(*, membership, referral, request=None, fields=None) -> No
         request,
         {"shared_fields": list(fields if fields is not None else referral.shared_fields)},
     )
+
+
+def record_summary_view(*, membership, referral, request=None) -> None:
+    """The receiver read the summary without identity before answering."""
+    audit.by_member(AuditEntry.Action.VIEW, membership, referral, request, {"summary": True})
 
 
 def mark_read(*, membership, notifications) -> int:

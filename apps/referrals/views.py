@@ -26,6 +26,7 @@ from apps.referrals.forms import (
     DeliveryForm,
     DirectoryEntryForm,
     DirectorySearchForm,
+    PartnerAnswerForm,
     ReferralForm,
     ServiceRows,
     StatusForm,
@@ -41,15 +42,25 @@ def _render_inbox(request, m, status=200, *, tab=None, row_form=None, row_for=No
         selectors.referrals_sent(m) if tab == "sent" else selectors.referrals_received(m)
     ).order_by("-sent_at", "-id")[:200]
     rows = list(rows)
-    audit.shown(m, rows, target_type="referral", request=request)
-    notes = list(selectors.notifications_of(m).select_related("referral")[:20])
+    # After the person withdrew (or the consent ran out), the receiver's row says so and
+    # nothing else: no link to a page that would answer 404, no services, no sender.
+    gone = {r.pk for r in rows if tab == "received" and selectors.receiver_consent_gone(r)}
+    audit.shown(m, [r for r in rows if r.pk not in gone], target_type="referral", request=request)
+    notes = list(selectors.notifications_of(m).select_related("referral__consent")[:20])
     unread = [n.pk for n in notes if n.read_at is None]
+    gone |= {
+        n.referral_id
+        for n in notes
+        if n.referral.to_organization_id == m.organization_id
+        and selectors.receiver_consent_gone(n.referral)
+    }
     response = render(
         request,
         "referrals/inbox.html",
         {
             "tab": tab,
             "rows": rows,
+            "consent_gone": gone,
             "notifications": notes,
             "unread": unread,
             "service_labels": dict(ServiceType.choices),
@@ -190,7 +201,11 @@ def _directory_entry_form(request, m, entry):
 def referral_new(request):
     m = member_with(request, Permission.EDIT_CASES)
     case = case_for(m, request.GET.get("case"))
-    form = ReferralForm(request.POST or None, organization=m.organization)
+    form = ReferralForm(
+        request.POST or None,
+        organization=m.organization,
+        initial={"needs_requested": _needed(m, case)},
+    )
     missing = []
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -206,6 +221,9 @@ def referral_new(request):
                 purpose=d["purpose"],
                 message=d["message"],
                 needs=d["needs"],
+                urgency=d["urgency"],
+                needs_requested=d["needs_requested"],
+                special_needs=d["special_needs"],
                 confirm_unlisted=d["confirm_unlisted"],
                 request=request,
             )
@@ -222,6 +240,18 @@ def referral_new(request):
         "referrals/new.html",
         {"form": form, "case": case, "missing": missing},
     )
+
+
+def _needed(m, case) -> list[str]:
+    """What the case's needs assessments mark as needed: the form's first guess at the
+    needs a referral asks for."""
+    from apps.assistance.models import NeedStatus
+    from apps.assistance.selectors import needs_assessments_visible_to
+
+    out: list[str] = []
+    for needs in needs_assessments_visible_to(m).filter(case=case).values_list("needs", flat=True):
+        out += [c for c, status in (needs or {}).items() if status == NeedStatus.NEEDED]
+    return list(dict.fromkeys(out))
 
 
 def _referral_for(m, referral_id):
@@ -249,6 +279,7 @@ def _render_detail(request, m, referral, side, status=200, **forms):
         "deliveries": referral.deliveries.all(),
         "delivery_form": forms.get("delivery_form") or DeliveryForm(),
         "status_form": forms.get("status_form"),
+        "answer_form": forms.get("answer_form") or PartnerAnswerForm(),
         "Status": ReferralStatus,
         "languages": [("ky", "Кыргызча"), ("ru", "Русский"), ("en", "English")],
     }
@@ -277,6 +308,30 @@ def referral_detail(request, referral_id):
     m = member_with(request, Permission.VIEW_CASES)
     referral, side = _referral_for(m, referral_id)
     return _render_detail(request, m, referral, side)
+
+
+@login_required
+def referral_summary(request, referral_id):
+    """Before answering, the receiver reads a summary without identity (sex, age band,
+    services and needs asked for, urgency, languages, special needs) and accepts or
+    declines here."""
+    m = member_with(request, Permission.VIEW_CASES)
+    referral = selectors.summary_referral_for(m, referral_id)
+    services.record_summary_view(membership=m, referral=referral, request=request)
+    return _render_summary(request, m, referral)
+
+
+def _render_summary(request, m, referral, status=200, decline_form=None):
+    return render(
+        request,
+        "referrals/summary.html",
+        {
+            "referral": referral,
+            "summary": selectors.referral_summary(referral),
+            "decline_form": decline_form or DeclineForm(),
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -397,12 +452,15 @@ def referral_status(request, referral_id):
 @require_POST
 @login_required
 def referral_delivery(request, referral_id):
-    m, referral = _editor(request, referral_id)
+    """The receiver reports a service; the sender records one a partner outside Koldoo
+    delivered (the service decides who may)."""
+    m = member_with(request, Permission.EDIT_CASES)
+    referral, side = _referral_for(m, referral_id)
     return _on_detail(
         request,
         m,
         referral,
-        "receiver",
+        side,
         DeliveryForm(request.POST),
         lambda d: services.record_service_delivered(
             membership=m,
@@ -414,6 +472,26 @@ def referral_delivery(request, referral_id):
         ),
         _("Service recorded."),
         "delivery_form",
+    )
+
+
+@require_POST
+@login_required
+def referral_answer(request, referral_id):
+    """The sender records the answer of a partner outside Koldoo."""
+    m = member_with(request, Permission.EDIT_CASES)
+    referral = selectors.sent_referral_for(m, referral_id)
+    return _on_detail(
+        request,
+        m,
+        referral,
+        "sender",
+        PartnerAnswerForm(request.POST),
+        lambda d: services.record_partner_answer(
+            membership=m, referral=referral, status=d["status"], reason=d["reason"], request=request
+        ),
+        _("Answer recorded."),
+        "answer_form",
     )
 
 

@@ -129,4 +129,4 @@ class ScreeningViewSet(
         except NotAllowed:
             raise PermissionDenied()
         except DjangoValidationError as exc:
-            raise ApiValidationError(exc.messages)
+            raise ApiValidationError(getattr(exc, "message_dict", None) or exc.messages)

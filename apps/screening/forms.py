@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.date_rules import past_event_problem
+from apps.core.widgets import LocalDateInput
 from apps.screening.models import Answer, Indicator, IndicatorGroup, Strength
 
 NOTE_MAX_LENGTH = 1000
@@ -34,8 +36,11 @@ class QuestionGroup:
 
 
 def validate_not_future(value):
-    if value and value > timezone.localdate():
-        raise forms.ValidationError(_("The screening date cannot be in the future."))
+    """The screening date is a past event (apps.core.date_rules); the service also checks
+    it against the person's birth."""
+    problem = past_event_problem(value)
+    if problem:
+        raise forms.ValidationError(problem)
 
 
 def wants_child_wording(data, *, explicit: bool = False) -> bool:
@@ -61,7 +66,7 @@ class ScreeningForm(forms.Form):
     screened_on = forms.DateField(
         label=_("Screened on"),
         validators=[validate_not_future],
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        widget=LocalDateInput(),
     )
     # Which wording the questions were shown in, kept across reloads and errors.
     wording = forms.CharField(required=False, widget=forms.HiddenInput)

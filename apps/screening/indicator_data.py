@@ -4,6 +4,8 @@ and sexual-exploitation indicators) and the first rule set.
 (code, group, strength, English, Russian, Kyrgyz, child English, child Russian, child Kyrgyz)
 """
 
+from django.utils.translation import gettext_noop
+
 INDICATORS = [
     ("vulnerability_exploited", "vulnerability", "medium",
      "Did the employer or recruiter take advantage of the person's poverty, illegal status, language or lack of knowledge?",
@@ -125,9 +127,12 @@ INDICATORS = [
      "", "", ""),
 ]  # fmt: skip
 
+# The description is stored in English with the rule set, as the record of what the
+# version meant; pages show it through the catalogue (RuleSet.explanation), so it is
+# marked for translation here. Changing the wording needs a new version, not an edit.
 RULE_SET_V1 = {
     "version": "2026.1",
-    "description": (
+    "description": gettext_noop(
         "Presumed victim: two or more strong indicators, or one strong and two medium. "
         "Possible victim: one strong or two medium indicators. A child (under 18 when "
         "exploited) recruited or used for sexual exploitation is a presumed victim without "

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.fields import EncryptedJSONField
@@ -75,6 +75,14 @@ class RuleSet(models.Model):
 
     def __str__(self):
         return self.version
+
+    def explanation(self) -> str:
+        """The description in the reader's language.
+
+        The catalogue translates the English wording a version was loaded with
+        (indicator_data); a description it does not know is shown as written.
+        """
+        return gettext(self.description) if self.description else ""
 
 
 class Result(models.TextChoices):

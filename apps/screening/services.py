@@ -6,8 +6,10 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.roles import Permission
 from apps.core import audit
+from apps.core.date_rules import check_past_events
 from apps.core.models import AuditEntry
 from apps.people.services import require
+from apps.people.validation import person_born
 from apps.screening.models import Answer, Screening
 from apps.screening.rules import evaluate
 from apps.screening.selectors import active_indicators, active_rule_set
@@ -32,6 +34,7 @@ def record_screening(*, membership, person, answers: dict, notes: dict | None = 
         raise ValidationError(_("Answer yes, no or unknown for: %s") % ", ".join(sorted(bad)))
     if under_18 not in Answer.values:
         raise ValidationError(_("Answer yes, no or unknown for: %s") % _("under 18"))
+    check_past_events({"screened_on": screened_on}, born=person_born(person))
     answers = {code: answers.get(code, Answer.UNKNOWN) for code in indicators}
     rule_set = active_rule_set()
     outcome = evaluate(rule_set.thresholds, indicators, answers, under_18)

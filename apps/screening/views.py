@@ -40,13 +40,19 @@ def _linked(m, person, params):
     return case, call
 
 
+def _child_by_age(form) -> bool:
+    """Child wording because of the under-18 answer (not by choice: no way back to standard)."""
+    return form.child and (form.data or form.initial).get("under_18_at_exploitation") == Answer.YES
+
+
 @login_required
 def screening_new(request):
     """GET ?person=ID[&case=ID][&call=ID][&child=1]; POST records the screening.
 
-    The buttons that switch the wording (and the htmx request made when the
-    under-18 answer changes) post the form with another `action`: the form is
-    shown again with everything typed and nothing is saved.
+    The buttons that switch the wording post the form with another `action`: the
+    form is shown again with everything typed and nothing is saved. The htmx
+    request made when the under-18 answer changes (action "preview") gets only the
+    question texts back, so answers given while it is on its way stay as they are.
     """
     m = member_with(request, Permission.EDIT_PEOPLE)
     person = person_for(m, request.GET.get("person"))
@@ -65,6 +71,12 @@ def screening_new(request):
         elif action == "standard":
             typed["wording"] = ""
         form = ScreeningForm(initial=typed, indicators=indicators, child=wants_child_wording(typed))
+        if action == "preview" and request.headers.get("HX-Request"):
+            return render(
+                request,
+                "screening/_wording.html",
+                {"form": form, "child_by_age": _child_by_age(form)},
+            )
     elif request.method == "POST":
         form = ScreeningForm(
             request.POST, indicators=indicators, child=wants_child_wording(request.POST)
@@ -105,8 +117,7 @@ def screening_new(request):
             "person": person,
             "case": case,
             "call": call,
-            "child_by_age": form.child
-            and (form.data or form.initial).get("under_18_at_exploitation") == Answer.YES,
+            "child_by_age": _child_by_age(form),
         },
         status=status,
     )

@@ -18,3 +18,39 @@ document.addEventListener("keydown", function (event) {
     }
   }
 });
+
+// The site menu folds behind its button on small screens. The button starts hidden so that
+// without script the whole menu stays visible; the CSS folds it only once this has run.
+(function () {
+  var toggle = document.querySelector(".menu-toggle[aria-controls]");
+  var menu = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+  if (!menu) {
+    return;
+  }
+  var nav = toggle.closest(".site-nav");
+  function setOpen(open) {
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    menu.classList.toggle("open", open);
+  }
+  toggle.hidden = false;
+  nav.classList.add("menu-ready");
+  toggle.addEventListener("click", function () {
+    setOpen(toggle.getAttribute("aria-expanded") !== "true");
+  });
+  // Escape closes the open menu and gives focus back to its button.
+  nav.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+      setOpen(false);
+      toggle.focus();
+    }
+  });
+})();
+
+// A form that failed shows an error summary: focus moves to it (autofocus does this where
+// the browser honours it on a non-input) so its messages are read first.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary && (document.activeElement === document.body || !document.activeElement)) {
+    summary.focus();
+  }
+});

@@ -84,9 +84,17 @@ def test_import_find_open_case_note_task_then_audit(page, org, make_member):
     page.goto("/audit/")
     rows = page.locator("table tbody").inner_text()
     case_id = case_url.rstrip("/").split("/")[-1]
-    assert f"person {person.pk}" in rows
-    assert f"case {case_id}" in rows
-    assert "casenote" in rows and "task" in rows
+    # Records by the references the pages show, kinds in words.
+    assert person.code in rows
+    assert f"C-{int(case_id):06d}" in rows
+    assert "case note #" in rows and "task #" in rows
+    # Filtering by the person's reference finds the look at them.
+    page.fill("#id_record", person.code)
+    with page.expect_navigation():
+        page.click("form[aria-label] button[type=submit]")
+    assert person.code in page.locator("table tbody").inner_text()
+    # The auditor may not open the person: the reference is not a link.
+    assert page.locator(f"table tbody a:has-text('{person.code}')").count() == 0
     assert worker.user.email in rows
     # The auditor cannot open the person.
     response = page.goto(f"/people/{person.pk}/")

@@ -40,7 +40,8 @@ def test_coordinator_sees_charts_downloads_the_annual_report_and_no_person(
     page.wait_for_url(f"**/statistics/?*year={LAST_YEAR}*")
     assert page.locator("main svg.chart-svg").count() >= 5
     text = main.inner_text()
-    assert f"{LAST_YEAR}-01-01" in text and f"{LAST_YEAR}-12-31" in text
+    # In the reader's convention (Russian: DD.MM.YYYY).
+    assert f"01.01.{LAST_YEAR}" in text and f"31.12.{LAST_YEAR}" in text
     assert "Асанова" not in text
 
     with page.expect_download() as xlsx_info:

@@ -118,13 +118,23 @@ def test_needs_plan_referrals_admission_decline_withdrawal_pdf(
     assert "No lawyer free this month" in page.inner_text("main")
     consent_id = Referral.objects.get(pk=to_shelter).consent_id
     page.goto(f"/people/{person.pk}/")
+    withdraw = f"/people/{person.pk}/consents/{consent_id}/withdraw/"
     with page.expect_navigation():
-        page.click(f"form[action='/people/{person.pk}/consents/{consent_id}/withdraw/'] button")
+        page.click(f"a[href='{withdraw}']")
+    # A confirm step (a page, not a script) says what is withdrawn before anything is.
+    assert shelter.name in page.inner_text("#consent-to-withdraw")
+    assert Referral.objects.get(pk=to_shelter).consent.withdrawn_on is None
+    with page.expect_navigation():
+        page.click("#withdraw-form button[type=submit]")
     assert Referral.objects.get(pk=to_shelter).consent.withdrawn_on is not None
     page.context.clear_cookies()
 
     # The shelter has lost access; the bed stays in use until the discharge.
     sign_in(page, shelter_worker.user.email, PASSWORD)
+    page.goto("/referrals/")
+    row = page.locator(f"#referral-{to_shelter}")
+    assert "consent withdrawn" in row.inner_text()
+    assert row.locator("a").count() == 0
     response = page.goto(f"/referrals/{to_shelter}/")
     assert response.status == 404
     page.goto("/assistance/shelter/")

@@ -16,3 +16,11 @@ def labels_of(codes, labels: dict):
     if not codes:
         return "—"
     return ", ".join(labels.get(c, c) for c in codes)
+
+
+@register.filter
+def partial_date(value):
+    """A full or partial date stored as ISO text ("1994-05") in the reader's convention."""
+    from apps.core.dates import local_partial_date
+
+    return local_partial_date(value)

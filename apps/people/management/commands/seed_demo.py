@@ -23,6 +23,7 @@ DEMO_PASSWORD = "Koldoo-demo-2026"
 DEMO_ORGS = [
     ("demo-bishkek", "[DEMO] Ak-Jol Crisis Centre, Bishkek", "crisis_centre", "bishkek"),
     ("demo-osh", "[DEMO] Umut Shelter, Osh", "shelter", "osh_city"),
+    ("demo-legal", "[DEMO] Adilet Legal Aid, Bishkek", "legal_aid", "bishkek"),
     ("demo-coordination", "[DEMO] National coordination office", "government", "bishkek"),
 ]
 DEMO_USERS = [
@@ -35,8 +36,27 @@ DEMO_USERS = [
     ("auditor@demo.example", "demo-bishkek", Role.AUDITOR),
     ("shelter@demo.example", "demo-osh", Role.CASE_WORKER),
     ("shelter.admin@demo.example", "demo-osh", Role.ORG_ADMIN),
+    # A lawyer of the legal-aid member organisation: answers referrals (declines with a
+    # reason, accepts) in the organisation's inbox.
+    ("lawyer.org@demo.example", "demo-legal", Role.LAWYER),
+    ("legal.admin@demo.example", "demo-legal", Role.ORG_ADMIN),
     ("coordinator@demo.example", "demo-coordination", Role.NATIONAL_COORDINATOR),
 ]
+# Colleagues see each other by name, not by e-mail address (fictitious names).
+DEMO_NAMES = {
+    "admin@demo.example": "Айнура Токтосунова",
+    "operator@demo.example": "Бакыт Жумабеков",
+    "caseworker@demo.example": "Гүлнара Асанова",
+    "lawyer@demo.example": "Эрлан Мамытов",
+    "monitor@demo.example": "Нурлан Осмонов",
+    "me@demo.example": "Жылдыз Курманова",
+    "auditor@demo.example": "Азамат Бейшеев",
+    "shelter@demo.example": "Чолпон Абдыкадырова",
+    "shelter.admin@demo.example": "Мээрим Ташиева",
+    "lawyer.org@demo.example": "Айдай Сейитбекова",
+    "legal.admin@demo.example": "Максат Турдубаев",
+    "coordinator@demo.example": "Талант Сыдыков",
+}
 REGIONS = [
     "batken",
     "chuy",
@@ -89,11 +109,17 @@ class Command(BaseCommand):
             members = {}
             for email, slug, role in DEMO_USERS:
                 members[email] = add_member(
-                    email=email, organization=orgs[slug], role=role, password=DEMO_PASSWORD
+                    email=email,
+                    organization=orgs[slug],
+                    role=role,
+                    password=DEMO_PASSWORD,
+                    full_name=DEMO_NAMES.get(email, ""),
                 )
             self._directory(members)
             workers = [members["caseworker@demo.example"], members["lawyer@demo.example"]]
             self._shelter_member = members["shelter@demo.example"]
+            self._lawyer = members["lawyer.org@demo.example"]
+            self._outside = self._outside_partner()
             for i in range(people):
                 org_member = (
                     members["shelter@demo.example"] if i % 5 == 4 else members["admin@demo.example"]
@@ -152,6 +178,25 @@ class Command(BaseCommand):
                     "hours": "24/7",
                 },
                 [{"service_type": "shelter", "capacity": 16}, {"service_type": "psychological"}],
+            ),
+            (
+                members["legal.admin@demo.example"],
+                {
+                    "name": "[DEMO] Adilet Legal Aid",
+                    "description_en": "[DEMO] Fictitious legal-aid organisation: lawyers "
+                    "for victims in criminal and labour proceedings.",
+                    "description_ru": "[DEMO] Вымышленная юридическая организация: адвокаты "
+                    "для пострадавших в уголовных и трудовых делах.",
+                    "description_ky": "[DEMO] Ойдон чыгарылган юридикалык уюм: кылмыш жана "
+                    "эмгек иштеринде жабырлануучуларга адвокаттар.",
+                    "org_type": "legal_aid",
+                    "city": "Bishkek",
+                    "regions": ["bishkek", "chuy"],
+                    "target_groups": ["women", "men", "migrants"],
+                    "languages": ["ky", "ru"],
+                    "hours": "Mon–Fri 9:00–17:00",
+                },
+                [{"service_type": "legal"}],
             ),
         ]
         for admin, data, offered in listings:
@@ -288,11 +333,32 @@ class Command(BaseCommand):
             closed = min(today, opened + timedelta(days=rng.randint(60, 400)))
             type(case).objects.filter(pk=case.pk).update(closed_on=closed)
 
+    def _outside_partner(self):
+        """A fictitious hospital outside Koldoo, in the service directory."""
+        from apps.referrals.models import DirectoryEntry, DirectoryService
+
+        entry, created = DirectoryEntry.objects.get_or_create(
+            name="[DEMO] City Hospital No. 4, Bishkek",
+            organization=None,
+            defaults={"org_type": "government", "city": "Bishkek", "regions": ["bishkek"],
+                      "is_public": True},
+        )  # fmt: skip
+        if created:
+            DirectoryService.objects.create(entry=entry, service_type="medical")
+        return entry
+
     def _referral(self, rng, member, case):
-        """A referral to the demo shelter with the person's consent; the shelter accepts
-        most, declines some, and a few are still waiting."""
+        """A referral with the person's consent: to the demo shelter (which accepts most,
+        declines some), to the legal-aid organisation (whose lawyer declines some with a
+        reason; some wait for the lawyer's answer), or to a hospital outside Koldoo (whose
+        answers and services the case worker records)."""
         from apps.referrals import services as referral_services
 
+        pick = rng.random()
+        if pick < 0.25:
+            return self._referral_to_legal(rng, member, case)
+        if pick < 0.45:
+            return self._referral_outside(rng, member, case)
         referral = referral_services.create_referral(
             membership=member,
             case=case,
@@ -300,6 +366,9 @@ class Command(BaseCommand):
             shared_fields=["given_name", "sex", "languages", "exploitation", "needs"],
             to_organization=self._shelter_member.organization,
             purpose="[DEMO] Safe accommodation and counselling.",
+            urgency=rng.choice(["routine", "urgent", "emergency"]),
+            needs_requested=["short_term_shelter", "psychological"],
+            special_needs=rng.choice([[], [], ["with_children"], ["chronic_illness"]]),
         )
         answer = rng.random()
         if answer < 0.6:
@@ -310,6 +379,60 @@ class Command(BaseCommand):
                 referral=referral,
                 reason="[DEMO] No bed free for the dates asked.",
             )
+
+    def _referral_to_legal(self, rng, member, case):
+        from apps.referrals import services as referral_services
+
+        referral = referral_services.create_referral(
+            membership=member,
+            case=case,
+            services=["legal"],
+            shared_fields=["given_name", "family_name", "case_type", "exploitation"],
+            to_organization=self._lawyer.organization,
+            purpose="[DEMO] Representation of the victim in the criminal case.",
+            needs_requested=["legal"],
+        )
+        answer = rng.random()
+        if answer < 0.4:
+            referral_services.decline_referral(
+                membership=self._lawyer,
+                referral=referral,
+                reason="[DEMO] No lawyer free for this court's region this month.",
+            )
+        elif answer < 0.7:
+            referral_services.accept_referral(membership=self._lawyer, referral=referral)
+
+    def _referral_outside(self, rng, member, case):
+        from apps.referrals import services as referral_services
+
+        referral = referral_services.create_referral(
+            membership=member,
+            case=case,
+            services=["medical"],
+            shared_fields=["given_name", "family_name", "sex"],
+            to_entry=self._outside,
+            purpose="[DEMO] Medical examination.",
+            needs_requested=["medical"],
+        )
+        answer = rng.random()
+        if answer < 0.2:
+            referral_services.record_partner_answer(
+                membership=member,
+                referral=referral,
+                status="declined",
+                reason="[DEMO] The department is closed for repairs.",
+            )
+        elif answer < 0.8:
+            referral = referral_services.record_partner_answer(
+                membership=member, referral=referral, status="accepted"
+            )
+            referral_services.record_service_delivered(
+                membership=member, referral=referral, service_type="medical"
+            )
+            if answer < 0.6:
+                referral_services.record_partner_answer(
+                    membership=member, referral=referral, status="completed"
+                )
 
     def _services(self, rng, member, case, opened, today):
         """Services delivered to a victim, and a shelter stay for some of the shelter's."""
