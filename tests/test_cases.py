@@ -86,6 +86,19 @@ def test_attachment_is_stored_encrypted_and_downloads_intact(
     assert download.status_code == 200 and download.content == content
 
 
+def test_a_long_file_name_keeps_its_start_and_extension(
+    client, login, caseworker, make_person, make_case
+):
+    case = make_case(caseworker, make_person(caseworker))
+    login(caseworker)
+    name = "Labour contract " + "x" * 250 + ".pdf"
+    upload = SimpleUploadedFile(name, b"%PDF-1.4", content_type="application/pdf")
+    assert client.post(f"/cases/{case.pk}/attachments/", {"file": upload}).status_code == 302
+    stored = Attachment.objects.get().filename
+    assert len(stored) == 200
+    assert stored.startswith("Labour contract ") and stored.endswith("….pdf")
+
+
 def test_consent_recorded_and_withdrawn(client, login, caseworker, make_person):
     person = make_person(caseworker)
     login(caseworker)

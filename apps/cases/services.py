@@ -205,6 +205,17 @@ def reopen_task(*, membership, task: Task, request=None) -> Task:
     return task
 
 
+def _fitting_filename(name: str, limit: int) -> str:
+    """The file's name as uploaded, shortened in the middle when it is longer than the
+    column: the start and the extension are what people recognise a file by."""
+    if len(name) <= limit:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    ext = dot + ext if stem and len(ext) <= 10 else ""
+    stem = name[: len(name) - len(ext)]
+    return stem[: limit - len(ext) - 1] + "…" + ext
+
+
 def _attachment_path(storage_name: str) -> Path:
     return Path(settings.MEDIA_ROOT) / storage_name
 
@@ -222,7 +233,7 @@ def add_attachment(*, membership, case: Case, uploaded_file, request=None) -> At
     with transaction.atomic():
         att = Attachment.objects.create(
             case=case,
-            filename=uploaded_file.name[:200],
+            filename=_fitting_filename(uploaded_file.name, 200),
             content_type=(uploaded_file.content_type or "application/octet-stream")[:120],
             size=len(data),
             storage_name=storage_name,
