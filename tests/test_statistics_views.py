@@ -116,7 +116,9 @@ def test_coordinator_cannot_switch_disclosure_control_off(client, login, coordin
     # No disclosure_control in the query: for the coordinator it stays on anyway.
     html = client.get(URL, YEAR_QUERY).content.decode()
     trafficking = reference_labels("case_type")["trafficking"]
-    assert _cells(_row(html, trafficking)) == ["suppr."]
+    # Two cases: under control never printed as 2. Cell-key noise may turn a small count
+    # into 0 (published as such) for some record keys; otherwise it is suppressed.
+    assert _cells(_row(html, trafficking)) in (["suppr."], ["0"])
     assert 'name="disclosure_control"' in html and "disabled" in html
 
 

@@ -9,7 +9,7 @@ from itertools import product
 from django.utils.translation import gettext as _
 
 from apps.statistics import age, cellkey, counting, disclosure
-from apps.statistics.report import TABLES, Report, ReportScope, Table
+from apps.statistics.report import MARGINS, TABLES, Report, ReportScope, Table
 
 
 def _domains(scope: ReportScope) -> dict[str, list[str]]:
@@ -61,6 +61,17 @@ def layout(
     )
 
 
+def margin(cells: counting.Cells, keep: list[int]) -> counting.Cells:
+    """The counts of a cross-tab summed over the dimensions not kept. A person is in one
+    cell of the cross-tab, so a margin cell's records are those of the cells it sums and
+    its record keys add up likewise: its noise is the one any table over the same persons
+    gets."""
+    out = counting.Cells()
+    for key, n in cells.items():
+        out.add(tuple(key[i] for i in keep), n, cells.key_sums[key])
+    return out
+
+
 def count_all(scope: ReportScope) -> tuple[dict[str, Table], Table]:
     """Every table before disclosure control, and the stays behind the bed-nights."""
     ids, date_from, date_to = scope.organization_ids, scope.date_from, scope.date_to
@@ -78,6 +89,8 @@ def count_all(scope: ReportScope) -> tuple[dict[str, Table], Table]:
         "cases_opened_by_month": (cases["opened_by_month"], None),
         "victims_by_status": (victims["by_status"], None),
         "victims_by_exploitation_sex_age": (victims["by_exploitation_sex_age"], None),
+        "victims_by_exploitation": (margin(victims["by_exploitation_sex_age"], [0]), None),
+        "victims_by_sex_age": (margin(victims["by_exploitation_sex_age"], [1, 2]), None),
         "victims_by_citizenship": (victims["by_citizenship"], None),
         "victims_by_country_of_exploitation": (
             victims["by_country_of_exploitation"],
@@ -203,9 +216,13 @@ def assemble(scope: ReportScope) -> Report:
                 cellkey.perturb(table)
         cellkey.perturb(stays)
         threshold = disclosure.effective_threshold(scope.threshold)
+        linked = {m for pair in MARGINS.values() for m in pair}
         for name, table in tables.items():
             if name == "shelter_bed_nights":
                 disclosure.protect_like(table, stays, threshold)
-            else:
+            elif name in MARGINS:
+                rows, cols = MARGINS[name]
+                disclosure.protect_with_margins(table, tables[rows], tables[cols], threshold)
+            elif name not in linked:
                 disclosure.protect(table, threshold)
     return Report(scope=scope, tables=[tables[name] for name, _dims in TABLES], notes=notes(scope))

@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from apps.accounts.roles import Permission
+from apps.core import charts
 from apps.statistics import display
 from apps.statistics.report import Report, ReportScope
 from apps.statistics.services import record_report_run, run_report
@@ -111,25 +112,19 @@ def dashboard_figures(membership, *, request=None, today: date | None = None):
         (_("Hotline calls"), calls.total if calls else 0),
     ]
     by_month = _table(report, "cases_opened_by_month")
-    by_form = _table(report, "victims_by_exploitation_sex_age")
-    if scope.disclosure_control:
-        # Summing a suppressed cross-tab by form would give suppressed or partial sums
-        # (and published row sums could reveal a hidden cell): show a table the engine
-        # protected as a whole instead.
-        by_type = _table(report, "cases_opened_by_type")
-        second_chart = display.shown_table(by_type, report).chart if by_type else None
-    else:
-        second_chart = (
-            display.marginal_chart(
-                "chart-dash-victims",
-                _("Victims by form of exploitation"),
-                by_form,
-                "exploitation",
-                report,
-            )
-            if by_form
-            else None
+    # The margin by form of exploitation, which the engine protects together with the
+    # cross-tab (summing a suppressed cross-tab here would give suppressed or partial sums).
+    by_form = _table(report, "victims_by_exploitation")
+    second_chart = (
+        charts.bar_chart(
+            "chart-dash-victims",
+            _("Victims by form of exploitation"),
+            display.chart_desc(_("Victims by form of exploitation"), report),
+            display.label_rows(by_form),
         )
+        if by_form
+        else None
+    )
     return DashboardFigures(
         scope=scope,
         figures=[Figure(label, value, display.shown(value)) for label, value in figures],

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from apps.accounts.models import Organization
 from apps.assistance.models import ServiceType
 from apps.core import charts
+from apps.core.dates import local_date
 from apps.core.selectors import reference_labels
 from apps.hotline.models import CallerCategory, Urgency
 from apps.people.models import Sex
@@ -35,6 +36,8 @@ TABLE_TITLES = {
     "victims_by_exploitation_sex_age": gettext_lazy(
         "Victims by form of exploitation, sex and age at exploitation"
     ),
+    "victims_by_exploitation": gettext_lazy("Victims by form of exploitation"),
+    "victims_by_sex_age": gettext_lazy("Victims by sex and age at exploitation"),
     "victims_by_citizenship": gettext_lazy("Victims by citizenship"),
     "victims_by_country_of_exploitation": gettext_lazy("Victims by country of exploitation"),
     "victims_by_region_of_origin": gettext_lazy("Victims by region of origin"),
@@ -242,8 +245,8 @@ def _month_axis(code: str) -> str:
 def chart_desc(title: str, report: Report) -> str:
     return _("%(title)s from %(from)s to %(to)s. The numbers are in the table below.") % {
         "title": title,
-        "from": report.scope.date_from.isoformat(),
-        "to": report.scope.date_to.isoformat(),
+        "from": local_date(report.scope.date_from),
+        "to": local_date(report.scope.date_to),
     }
 
 
@@ -278,6 +281,76 @@ def shown_table(table: Table, report: Report, *, max_bars: int = 30) -> ShownTab
 
 def shown_tables(report: Report) -> list[ShownTable]:
     return [shown_table(t, report) for t in report.tables]
+
+
+# The report's sections, in reading order, and their tables: key figures (the margins)
+# before the cross-tab they summarise.
+SECTIONS = [
+    (
+        "victims",
+        gettext_lazy("Victims"),
+        [
+            "victims_by_status",
+            "victims_by_exploitation",
+            "victims_by_sex_age",
+            "victims_by_exploitation_sex_age",
+            "victims_by_citizenship",
+            "victims_by_region_of_origin",
+            "victims_by_country_of_exploitation",
+            "victims_by_recruitment_channel",
+        ],
+    ),
+    (
+        "cases",
+        gettext_lazy("Cases"),
+        ["cases_opened_by_type", "cases_opened_by_month", "cases_closed_by_reason"],
+    ),
+    (
+        "assistance",
+        gettext_lazy("Assistance"),
+        ["victims_assisted_by_sex_age", "services_delivered_by_type"],
+    ),
+    ("referrals", gettext_lazy("Referrals"), ["referrals_by_status_and_receiver_type"]),
+    ("shelters", gettext_lazy("Shelters"), ["shelter_admissions", "shelter_bed_nights"]),
+    (
+        "hotline",
+        gettext_lazy("Hotline"),
+        [
+            "hotline_calls_by_month",
+            "hotline_calls_by_topic",
+            "hotline_calls_by_region",
+            "hotline_calls_by_caller_category",
+            "hotline_calls_by_urgency",
+        ],
+    ),
+]
+
+
+@dataclass(frozen=True)
+class ShownSection:
+    slug: str
+    title: str
+    tables: list[ShownTable]
+
+    @property
+    def anchor(self) -> str:
+        return f"section-{self.slug}"
+
+
+def shown_sections(report: Report) -> list[ShownSection]:
+    """The report's tables grouped into its sections, in reading order; a table no section
+    names comes last under "Other tables", so nothing counted is ever left out."""
+    tables = {t.name: t for t in report.tables}
+    out, placed = [], set()
+    for slug, title, names in SECTIONS:
+        shown_here = [shown_table(tables[n], report) for n in names if n in tables]
+        placed.update(names)
+        if shown_here:
+            out.append(ShownSection(slug, str(title), shown_here))
+    rest = [shown_table(t, report) for t in report.tables if t.name not in placed]
+    if rest:
+        out.append(ShownSection("other", _("Other tables"), rest))
+    return out
 
 
 def marginal(table: Table, dimension: str) -> list[Row]:

@@ -71,12 +71,12 @@ class ReportFilterForm(forms.Form):
     )
     month = forms.ChoiceField(label=gettext_lazy("Month"), choices=MONTH_CHOICES, required=False)
     date_from = forms.DateField(
-        label=gettext_lazy("From"),
+        label=pgettext_lazy("start date", "From"),
         required=False,
         widget=LocalDateInput(),
     )
     date_to = forms.DateField(
-        label=gettext_lazy("To"),
+        label=pgettext_lazy("end date", "To"),
         required=False,
         widget=LocalDateInput(),
     )

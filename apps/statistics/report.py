@@ -97,6 +97,8 @@ TABLES: list[tuple[str, list[str]]] = [
     ("cases_opened_by_month", ["month"]),
     ("victims_by_status", ["status"]),
     ("victims_by_exploitation_sex_age", ["exploitation", "sex", "age_group"]),
+    ("victims_by_exploitation", ["exploitation"]),
+    ("victims_by_sex_age", ["sex", "age_group"]),
     ("victims_by_citizenship", ["citizenship"]),
     ("victims_by_country_of_exploitation", ["country_of_exploitation"]),
     ("victims_by_region_of_origin", ["region_of_origin"]),
@@ -112,6 +114,13 @@ TABLES: list[tuple[str, list[str]]] = [
     ("hotline_calls_by_urgency", ["urgency"]),
     ("hotline_calls_by_month", ["month"]),
 ]
+# Margins published with a cross-tab, so that its key figures survive when most of its
+# cells are hidden: {cross-tab: (margin by the first dimensions, margin by the others)}.
+# Their cells are sums of the cross-tab's records (each with the cell key of its own
+# record set) and the three are protected together (disclosure.protect_with_margins).
+MARGINS = {
+    "victims_by_exploitation_sex_age": ("victims_by_exploitation", "victims_by_sex_age"),
+}
 # Tables in which one person or call can count under several values: their cells add up
 # to more than the total (which counts persons or calls once).
 MULTI_VALUED = {

@@ -78,7 +78,7 @@ def statistics_report(request):
         context.update(
             {
                 "report": report,
-                "tables": display.shown_tables(report),
+                "sections": display.shown_sections(report),
                 "organization_names": chosen_names(form.cleaned_data, choices),
                 "legend": display.suppressed_legend(scope.threshold),
                 "perturbation_note": display.perturbation_note(),

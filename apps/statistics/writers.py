@@ -7,7 +7,8 @@ downloads of the statistics pages, so that both give the same file.
   language, then count (a number or "suppressed"). UTF-8 with a BOM for Excel. A
   perturbed report starts with a line of row_type "note" saying so (text in label_1).
 - XLSX: a sheet of notes, then one sheet per table with codes and labels side by side
-  and the total last.
+  and the total last. Sheets are named by the table's title in the chosen language (the
+  table's code stays in the first row).
 
 Text that a spreadsheet would run as a formula is neutralised
 (apps.people.validation.neutralise_formula).
@@ -18,11 +19,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from apps.core.dates import local_date
+from apps.core.spreadsheets import sheet_name
 from apps.people.validation import neutralise_formula
 from apps.statistics.report import Report
 
@@ -82,17 +84,6 @@ def write_csv(report: Report, language: str = "en") -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _sheet_name(name: str, taken: set[str]) -> str:
-    """Excel's rules: at most 31 characters, none of []:*?/\\, unique in the workbook."""
-    base = re.sub(r"[\[\]:*?/\\]", " ", name)[:31] or "Sheet"
-    candidate, n = base, 2
-    while candidate.lower() in taken:
-        suffix = f"~{n}"
-        candidate, n = base[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(candidate.lower())
-    return candidate
-
-
 def write_xlsx(report: Report, language: str = "en") -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -102,7 +93,8 @@ def write_xlsx(report: Report, language: str = "en") -> bytes:
     book.remove(book.active)
     taken: set[str] = set()
     with translation.override(language):
-        notes = book.create_sheet(_sheet_name("notes", taken))
+        # Sheet names are what the reader sees first: words in their language.
+        notes = book.create_sheet(sheet_name(_("Notes"), taken))
         scope = report.scope
         # The period as the reader writes dates; the data cells below carry no dates.
         notes.append([f"{local_date(scope.date_from)} – {local_date(scope.date_to)}"])
@@ -115,7 +107,7 @@ def write_xlsx(report: Report, language: str = "en") -> bytes:
             notes.append([neutralise_formula(str(note))])
         notes.column_dimensions["A"].width = 120
         for table in report.tables:
-            sheet = book.create_sheet(_sheet_name(table.name, taken))
+            sheet = book.create_sheet(sheet_name(_title("table", table.name), taken))
             sheet.append([neutralise_formula(_title("table", table.name)), table.name])
             sheet.cell(row=1, column=1).font = bold
             header = []
