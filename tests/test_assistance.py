@@ -608,3 +608,9 @@ def test_due_check_ins_appear_on_the_workers_dashboard(
     body = client.get("/").content.decode()
     assert "Reintegration check-ins due" in body and body.count(case.reference) >= 1
     assert body.count(f"/assistance/case/{case.pk}/") == 1
+
+
+def test_the_assistance_address_opens_the_check_ins(client, login, caseworker):
+    login(caseworker)
+    r = client.get("/assistance/")
+    assert r.status_code == 302 and r["Location"] == "/assistance/check-ins/"

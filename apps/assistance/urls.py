@@ -1,8 +1,11 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from apps.assistance import views
 
 urlpatterns = [
+    # The area's address (README, bookmarks) opens the member's check-ins.
+    path("", RedirectView.as_view(pattern_name="assistance_check_ins"), name="assistance_home"),
     path("case/<int:case_id>/", views.case_assistance, name="assistance_case"),
     path("case/<int:case_id>/needs/<str:stage>/", views.needs_save, name="assistance_needs"),
     path("case/<int:case_id>/plan/", views.plan_save, name="assistance_plan"),
