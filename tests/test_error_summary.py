@@ -1,16 +1,13 @@
 """A form that failed shows a summary of the errors at the top, each message linked to its
 field; every aria-describedby names an element that exists; focus moves to the summary
-(the browser test at the end)."""
+(tests/browser/test_error_summary_focus.py)."""
 
 import re
 from html.parser import HTMLParser
 
-import pytest
 from django.utils import timezone
 
 from apps.screening.models import Indicator
-from tests.browser.conftest import browser, page, sign_in  # noqa: F401 (fixtures)
-from tests.conftest import PASSWORD
 
 
 class _Page(HTMLParser):
@@ -118,22 +115,3 @@ def test_too_long_text_is_not_cut_by_the_browser_but_refused_with_a_message(
     body = r.content.decode()
     assert long_note in body  # kept whole, to be shortened by the person who wrote it
     assert re.search(r"at most 1000 characters \(it has 1200\)", body)
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_focus_moves_to_the_summary(page, org, make_member):  # noqa: F811
-    worker = make_member(org, "case_worker")
-    sign_in(page, worker.user.email, PASSWORD)
-    page.goto("/people/new/")
-    page.fill("input[name=birth_date]", "1994-13")
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-    page.wait_for_function(
-        "document.activeElement && document.activeElement.matches('[data-error-summary]')"
-    )
-    summary = page.locator("[data-error-summary]")
-    assert summary.is_visible()
-    link = summary.locator("a[href='#id_birth_date']")
-    link.click()
-    assert page.evaluate("location.hash") == "#id_birth_date"
