@@ -11,6 +11,9 @@ $PY manage.py migrate --no-input -v0
 $PY manage.py createcachetable
 $PY manage.py collectstatic --no-input -v0
 $PY manage.py seed_demo --if-empty
+# A demo database from an older version keeps name keys of the old normaliser: bring
+# them up to date (only stale people are rewritten).
+$PY manage.py reindex_names -v0
 PORT="${PORT:-8000}"
 echo
 echo "Koldoo is at http://127.0.0.1:${PORT}/  (demo data is fictitious; stop with Ctrl-C)"

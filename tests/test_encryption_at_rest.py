@@ -12,7 +12,10 @@ SECRETS = {
     "given name": "Айгүлзада",
     "patronymic": "Бакытовна",
     "phone": "+996 700 123456",
-    "document": "AN4455667",
+    "phone normalised": "+996700123456",  # what the look-up index hashes
+    "phone's digits": "700123456",
+    "document": "AN 445 56 67",
+    "document normalised": "AN4455667",  # what the look-up index hashes
     "birth date": "1994-05-17",
     "note": "Escaped from the farm near Kazan",
     "address": "Ленина 12-34",

@@ -89,4 +89,8 @@ def rebuild_name_index() -> int:
         from apps.hotline.services import rebuild_phone_index
 
         rebuild_phone_index()
+        # People's phones and document numbers too (exact look-ups).
+        from apps.people.services import rebuild_number_index
+
+        rebuild_number_index()
     return total

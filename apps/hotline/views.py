@@ -21,7 +21,7 @@ from apps.hotline.forms import (
     contact_persons_initial,
 )
 from apps.monitoring.selectors import agencies_for, can_read_agencies
-from apps.people.selectors import person_for
+from apps.people.selectors import people_with_phone, person_for
 from apps.people.services import StaleEdit
 
 
@@ -62,8 +62,25 @@ def _earlier_calls(request, m, phone, call_id=None):
     return calls
 
 
+def _people_with_phone(request, m, phone):
+    """People of the organisation with this number, for members who may see people
+    (None for the others); the look-up audited like the calls' (never the number)."""
+    if not m.can(Permission.VIEW_PEOPLE):
+        return None
+    people = people_with_phone(m, phone)
+    audit.shown(
+        m,
+        people,
+        target_type="person",
+        request=request,
+        action=AuditEntry.Action.SEARCH,
+        detail={"by": "caller_phone", "results": len(people)},
+    )
+    return people
+
+
 def _intake(request, m, call=None):
-    earlier = None
+    earlier = people = None
     if request.method == "POST":
         form = CallForm(request.POST, membership=m)
         if form.is_valid():
@@ -94,6 +111,7 @@ def _intake(request, m, call=None):
             audit.shown(m, [call], request=request)
             if call.caller_phone:
                 earlier = _earlier_calls(request, m, call.caller_phone, call.pk)
+                people = _people_with_phone(request, m, call.caller_phone)
     return render(
         request,
         "hotline/intake.html",
@@ -102,6 +120,7 @@ def _intake(request, m, call=None):
             "call": call,
             "chosen_agency": _chosen_agency(form),
             "earlier_calls": earlier,
+            "people_with_phone": people,
         },
         status=status,
     )
@@ -144,15 +163,23 @@ def call_agency_lookup(request):
 @login_required
 @require_POST
 def call_earlier_calls(request):
-    """Earlier calls from the phone number being typed (htmx, beside the phone field).
-    POST so that the number never appears in a URL or an access log."""
+    """Earlier calls from the phone number being typed, and the people registered with it
+    for members who may see people (htmx, beside the phone field). POST so that the
+    number never appears in a URL or an access log."""
     m = member_with(request, Permission.HANDLE_CALLS)
     call_id = request.POST.get("call_id") or None
     if call_id is not None and not str(call_id).isdigit():
         call_id = None
     phone = request.POST.get("caller_phone", "")[:40]
-    earlier = _earlier_calls(request, m, phone, call_id) if phone.strip() else None
-    return render(request, "hotline/_earlier_calls.html", {"earlier_calls": earlier})
+    earlier = people = None
+    if phone.strip():
+        earlier = _earlier_calls(request, m, phone, call_id)
+        people = _people_with_phone(request, m, phone)
+    return render(
+        request,
+        "hotline/_earlier_calls.html",
+        {"earlier_calls": earlier, "people_with_phone": people},
+    )
 
 
 @login_required

@@ -1,6 +1,11 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -27,6 +32,10 @@ class PersonSerializer(serializers.ModelSerializer):
     )
     languages = serializers.ListField(child=serializers.CharField(max_length=10), required=False)
     version = serializers.IntegerField(required=False)
+    match = serializers.SerializerMethodField(
+        help_text='How a search found the person: "name", "phone" or "document"; '
+        "null outside a search."
+    )
 
     class Meta:
         model = Person
@@ -52,11 +61,18 @@ class PersonSerializer(serializers.ModelSerializer):
             "disabilities",
             "hide_name",
             "version",
+            "match",
         ]
         read_only_fields = ["id", "code", "birth_year"]
 
     def get_full_name(self, obj) -> str:
         return obj.full_name
+
+    @extend_schema_field(
+        {"type": "string", "enum": ["name", "phone", "document"], "nullable": True}
+    )
+    def get_match(self, obj):
+        return getattr(obj, "search_match", None)
 
     def validate_birth_date(self, value):
         try:
@@ -86,7 +102,12 @@ class PersonSerializer(serializers.ModelSerializer):
     list=extend_schema(
         parameters=[
             OpenApiParameter(
-                "search", str, description="Name in any script; tolerant of one-letter errors."
+                "search",
+                str,
+                description=(
+                    "Name in any script (tolerant of one-letter errors), phone number in any "
+                    "format or document number. Each result's `match` says how it was found."
+                ),
             )
         ]
     )
@@ -110,10 +131,12 @@ class PersonViewSet(AuditedReadMixin, viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs):
         query = request.query_params.get("search", "").strip()
         if query:
-            # The query itself is a name: it is never written to the audit trail.
+            # The query itself is a name or a number: it is never written to the audit trail.
             people = selectors.search_people(request.membership, query)
             return self.audited_list(
-                people, action=AuditEntry.Action.SEARCH, detail={"results": len(people)}
+                people,
+                action=AuditEntry.Action.SEARCH,
+                detail={"results": len(people), "found_by": selectors.match_counts(people)},
             )
         return super().list(request, *args, **kwargs)
 

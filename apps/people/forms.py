@@ -1,7 +1,6 @@
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from apps.core.dates import local_partial_date
 from apps.core.selectors import reference_choices
@@ -112,13 +111,13 @@ class PersonForm(forms.Form):
 
 class PersonSearchForm(forms.Form):
     q = forms.CharField(
-        label=pgettext_lazy("person", "Name"),
+        label=_("Name, phone or document number"),
         required=False,
         max_length=200,
         widget=forms.TextInput(
             attrs={
                 "type": "search",
-                "placeholder": _("Name in Cyrillic or Latin"),
+                "placeholder": _("Name, phone or document number"),
                 "autofocus": True,
                 "autocomplete": "off",
                 # Live results while typing (htmx); the form still works without JavaScript.

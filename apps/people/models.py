@@ -116,3 +116,19 @@ class PersonNameKey(models.Model):
     class Meta:
         # (key, person) answers search from the index alone.
         indexes = [models.Index(fields=["key", "person"], name="person_name_key_idx")]
+
+
+class PersonNumberKey(models.Model):
+    """A keyed hash of one of a person's phones or document numbers (blind index,
+    apps.people.numbers): exact look-up without the number stored in clear."""
+
+    class Kind(models.TextChoices):
+        PHONE = "phone", _("phone")
+        DOCUMENT = "document", _("document")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    key = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "person"], name="person_number_key_idx")]

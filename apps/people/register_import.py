@@ -51,10 +51,11 @@ from apps.core.input_limits import check_zip, control_character_message, visible
 from apps.core.models import AuditEntry
 from apps.core.selectors import reference_codes
 from apps.core.staged_upload import PlanChanged
-from apps.people.models import Person, PersonNameKey, Sex, register_number_key
+from apps.people.models import Person, PersonNameKey, PersonNumberKey, Sex, register_number_key
 from apps.people.name_keys import name_tokens, stored_keys
+from apps.people.numbers import number_keys
 from apps.people.selectors import RegisterNumbers
-from apps.people.services import index_person_name, require
+from apps.people.services import index_person_name, index_person_numbers, require
 from apps.people.validation import earliest_birth_day, parse_partial_date, split_list
 
 COLUMNS = (
@@ -818,6 +819,7 @@ def _remove_written(person_ids: list[int]) -> None:
             Case.history.filter(id__in=case_ids)._raw_delete(connection.alias)
             Case.objects.filter(id__in=case_ids)._raw_delete(connection.alias)
             PersonNameKey.objects.filter(person_id__in=chunk)._raw_delete(connection.alias)
+            PersonNumberKey.objects.filter(person_id__in=chunk)._raw_delete(connection.alias)
             Person.history.filter(id__in=chunk)._raw_delete(connection.alias)
             Person.objects.filter(id__in=chunk)._raw_delete(connection.alias)
     person_ids.clear()
@@ -1051,6 +1053,7 @@ class _Batch:
     case_of: list[int]  # for each case, its person's position in the batch
     notes: list[list]
     note_of: list[int]  # for each note, its case's position in the batch
+    numbers: list[set[tuple[str, int]]]  # each person's phone and document keys
 
 
 class _Writer:
@@ -1100,6 +1103,10 @@ class _Writer:
             case_of=with_case,
             notes=self.notes.prepare([{"body": rows[with_case[n]].note} for n in noted]),
             note_of=noted,
+            numbers=[
+                number_keys(self.organization_id, r.person["phones"], r.person["document_numbers"])
+                for r in rows
+            ],
         )
 
     def write(self, batch: _Batch, report: ImportReport) -> list[int]:
@@ -1107,6 +1114,7 @@ class _Writer:
         person_ids = self.people.insert(batch.people)
         _copy_history(Person, person_ids, self.now, self.user_id)
         _insert_name_keys(zip(person_ids, batch.keys, strict=True))
+        _insert_number_keys(zip(person_ids, batch.numbers, strict=True))
         if not batch.cases:
             return person_ids
         case_ids = self.cases.insert(batch.cases, late=[person_ids[i] for i in batch.case_of])
@@ -1220,6 +1228,25 @@ def _insert_name_keys(people) -> None:
                 raw.execute(head + ", ".join(["(?, ?)"] * (len(chunk) // 2)), chunk)
 
 
+def _insert_number_keys(people) -> None:
+    """Write the phone and document-number keys of (person id, {(kind, hash)}) pairs:
+    one or two a person, so COPY on PostgreSQL and one executemany() elsewhere."""
+    rows = [(person_id, kind, key) for person_id, keys in people for kind, key in keys]
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    table = qn(PersonNumberKey._meta.db_table)
+    person = qn(PersonNumberKey._meta.get_field("person").column)
+    columns = f"{person}, {qn('kind')}, {qn('key')}"
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            with cur.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        cur.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s)", rows)  # noqa: S608
+
+
 def _update_people(rows, organization, user, now, report) -> None:
     """Update people already in the register, one at a time (a re-import is rare).
 
@@ -1242,6 +1269,7 @@ def _update_people(rows, organization, user, now, report) -> None:
         person = people[r.existing_id]
         values = r.person
         names_before = (person.family_name, person.given_name, person.patronymic)
+        numbers_before = (list(person.phones or []), list(person.document_numbers or []))
         person.family_name = values["family_name"]
         person.given_name = values["given_name"]
         for name in ("patronymic", "citizenship", "region", "sex"):
@@ -1262,6 +1290,8 @@ def _update_people(rows, organization, user, now, report) -> None:
         person.save()
         if names_before != (person.family_name, person.given_name, person.patronymic):
             index_person_name(person)
+        if numbers_before != (person.phones, person.document_numbers):
+            index_person_numbers(person)
         if r.case is not None:
             _update_or_open_case(person, r, organization, user, now, report)
 

@@ -5,8 +5,12 @@ from django.http import Http404
 
 from apps.accounts.roles import Permission
 from apps.core.crypto import blind_hash, organization_index_key
-from apps.people.models import Person, PersonNameKey, register_number_key
+from apps.core.phones import phone_key
+from apps.people.models import Person, PersonNameKey, PersonNumberKey, register_number_key
 from apps.people.name_keys import name_tokens, query_keys
+from apps.people.numbers import looks_like_number, may_be_name, query_number_keys
+
+NAME = "name"
 
 
 def people_visible_to(membership):
@@ -51,14 +55,75 @@ class RegisterNumbers:
 
 
 def search_people(membership, query: str, *, limit: int = 50) -> list[Person]:
-    """People whose name matches the query in any script, best match first.
+    """People found by the query: by phone or document number when it has a digit,
+    by name when it has a word of three letters or more, best match first.
 
-    Ranked by the number of name keys shared with the query; one wrong,
-    missing or extra letter, a swapped name order or another script still
-    match. Returns [] for a user who may not see people.
+    Exact number matches come first; names are ranked by the number of name keys
+    shared with the query (one wrong, missing or extra letter, a swapped name
+    order or another script still match). Each person carries `search_match`:
+    "phone", "document" or "name". Returns [] for a user who may not see people.
     """
     if membership is None or not membership.can(Permission.VIEW_PEOPLE):
         return []
+    found = []
+    if looks_like_number(query):
+        found = people_with_number(membership, query, limit=limit)
+        if not may_be_name(query):
+            return found
+    seen = {p.pk for p in found}
+    for person in _people_named(membership, query, limit=limit):
+        if person.pk not in seen and len(found) < limit:
+            person.search_match = NAME
+            found.append(person)
+    return found
+
+
+def match_counts(people) -> dict[str, int]:
+    """How many of the people a search found by name, phone and document (for the audit
+    entry, which never holds the query)."""
+    counts: dict[str, int] = {}
+    for person in people:
+        kind = getattr(person, "search_match", NAME)
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+def people_with_number(membership, number: str, *, limit: int = 50) -> list[Person]:
+    """The member's organisation's people with this phone or document number, typed in
+    any form, found through the blind index; each carries `search_match` ("phone" or
+    "document"). [] for a user who may not see people."""
+    if membership is None or not membership.can(Permission.VIEW_PEOPLE):
+        return []
+    kinds = query_number_keys(membership.organization_id, number)
+    if not kinds:
+        return []
+    return _people_by_number_keys(membership, kinds, limit)
+
+
+def people_with_phone(membership, phone: str, *, limit: int = 10) -> list[Person]:
+    """The member's organisation's people with this phone number (the hotline shows
+    them beside a caller's number). [] for a user who may not see people."""
+    if membership is None or not membership.can(Permission.VIEW_PEOPLE):
+        return []
+    key = phone_key(membership.organization_id, phone)
+    if key is None:
+        return []
+    return _people_by_number_keys(membership, {key: PersonNumberKey.Kind.PHONE}, limit)
+
+
+def _people_by_number_keys(membership, kinds: dict[int, str], limit: int) -> list[Person]:
+    matches = {}
+    rows = PersonNumberKey.objects.filter(key__in=kinds).values_list("person_id", "kind", "key")
+    for person_id, kind, key in rows.order_by("-person_id")[: limit * 2]:
+        if kinds[key] == kind:
+            matches.setdefault(person_id, kind)
+    people = list(people_visible_to(membership).filter(pk__in=matches).order_by("-id")[:limit])
+    for person in people:
+        person.search_match = matches[person.pk]
+    return people
+
+
+def _people_named(membership, query: str, *, limit: int) -> list[Person]:
     tokens = name_tokens(query)
     if not tokens:
         return []

@@ -9,8 +9,9 @@ from apps.accounts.roles import Permission
 from apps.core import audit
 from apps.core.crypto import blind_hash, organization_index_key
 from apps.core.models import AuditEntry
-from apps.people.models import Person, PersonNameKey, register_number_key
+from apps.people.models import Person, PersonNameKey, PersonNumberKey, register_number_key
 from apps.people.name_keys import name_tokens, stored_keys
+from apps.people.numbers import number_keys
 
 PERSON_FIELDS = (
     "external_id",
@@ -32,6 +33,7 @@ PERSON_FIELDS = (
     "hide_name",
 )
 NAME_FIELDS = ("family_name", "given_name", "patronymic", "other_names")
+NUMBER_FIELDS = ("phones", "document_numbers")
 
 
 class NotAllowed(Exception):
@@ -83,11 +85,92 @@ def name_key_hashes(person: Person) -> set[int]:
     return {blind_hash(org_key, k) for k in keys}
 
 
+def name_key_rows(person: Person) -> list[PersonNameKey]:
+    """The name-index rows of a person, one per key hash."""
+    return [PersonNameKey(person_id=person.pk, key=h) for h in name_key_hashes(person)]
+
+
 def index_person_name(person: Person) -> None:
     PersonNameKey.objects.filter(person=person).delete()
-    PersonNameKey.objects.bulk_create(
-        PersonNameKey(person=person, key=h) for h in name_key_hashes(person)
+    PersonNameKey.objects.bulk_create(name_key_rows(person))
+
+
+def _stored_name_keys(person_ids) -> dict[int, set[int]]:
+    stored: dict[int, set[int]] = {pk: set() for pk in person_ids}
+    rows = PersonNameKey.objects.filter(person_id__in=person_ids).values_list("person_id", "key")
+    for person_id, key in rows:
+        stored[person_id].add(key)
+    return stored
+
+
+def reindex_names(*, batch: int = 500):
+    """Rebuild the name keys of every person whose stored keys differ from what the
+    current normaliser and index key give, in short transactions of `batch` people
+    (locked while rewritten), so that the product keeps running. Yields (people
+    checked, people re-keyed) after each batch; running it again resumes cheaply."""
+    last_pk = 0
+    checked = rekeyed = 0
+    while True:
+        with transaction.atomic():
+            # Locked so that an edit of the same person waits for this batch (or it for
+            # the edit) instead of the two writing different keys.
+            people = list(
+                Person.objects.select_for_update().filter(pk__gt=last_pk).order_by("pk")[:batch]
+            )
+            if not people:
+                return
+            stored = _stored_name_keys([p.pk for p in people])
+            stale = [p for p in people if name_key_hashes(p) != stored[p.pk]]
+            if stale:
+                PersonNameKey.objects.filter(person_id__in=[p.pk for p in stale]).delete()
+                PersonNameKey.objects.bulk_create(
+                    [row for p in stale for row in name_key_rows(p)], batch_size=5000
+                )
+        last_pk = people[-1].pk
+        checked += len(people)
+        rekeyed += len(stale)
+        yield checked, rekeyed
+
+
+def name_keys_stale(sample: int = 50) -> int:
+    """How many of `sample` people picked at random have name keys other than the
+    current normaliser gives: more than none means `manage.py reindex_names` is due
+    (after an upgrade that changed apps.people.name_keys)."""
+    people = list(Person.objects.order_by("?")[:sample])
+    stored = _stored_name_keys([p.pk for p in people])
+    return sum(1 for p in people if name_key_hashes(p) != stored[p.pk])
+
+
+def index_person_numbers(person: Person) -> None:
+    """Keep the phone and document-number index of a person in step with the numbers."""
+    PersonNumberKey.objects.filter(person=person).delete()
+    PersonNumberKey.objects.bulk_create(
+        PersonNumberKey(person=person, kind=kind, key=key)
+        for kind, key in number_keys(person.organization_id, person.phones, person.document_numbers)
     )
+
+
+def rebuild_number_index(batch: int = 2000) -> int:
+    """Recompute every person's phone and document-number keys (after the blind-index
+    key changed); returns the people indexed."""
+    total = 0
+    with transaction.atomic():
+        PersonNumberKey.objects.all().delete()
+        people = Person.objects.only("id", "organization_id", "phones", "document_numbers")
+        rows = []
+        for person in people.iterator(chunk_size=batch):
+            rows += [
+                PersonNumberKey(person_id=person.pk, kind=kind, key=key)
+                for kind, key in number_keys(
+                    person.organization_id, person.phones, person.document_numbers
+                )
+            ]
+            total += 1
+            if len(rows) >= batch:
+                PersonNumberKey.objects.bulk_create(rows)
+                rows = []
+        PersonNumberKey.objects.bulk_create(rows)
+    return total
 
 
 def _save_checking_register_number(person: Person) -> None:
@@ -111,6 +194,7 @@ def create_person(*, membership, data: dict, request=None) -> Person:
         )
         _save_checking_register_number(person)
         index_person_name(person)
+        index_person_numbers(person)
         audit.record(
             AuditEntry.Action.CREATE,
             user=membership.user,
@@ -139,6 +223,8 @@ def update_person(*, membership, person: Person, data: dict, expected_version: i
         _save_checking_register_number(person)
         if any(k in NAME_FIELDS for k in changed):
             index_person_name(person)
+        if any(k in NUMBER_FIELDS for k in changed):
+            index_person_numbers(person)
         audit.record(
             AuditEntry.Action.CHANGE,
             user=membership.user,

@@ -21,7 +21,8 @@ from apps.screening.selectors import screenings_of_person
 
 @login_required
 def person_list(request):
-    """Search by name in any script; without a query, the newest registrations."""
+    """Search by name in any script, phone or document number; without a query, the
+    newest registrations."""
     m = member_with(request, Permission.VIEW_PEOPLE)
     form = PersonSearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
@@ -29,13 +30,18 @@ def person_list(request):
         people = selectors.search_people(m, query)
     else:
         people = list(selectors.people_visible_to(m).order_by("-created_at", "-id")[:50])
-    # The query itself is a name: it is never written to the audit trail, the ids shown are.
+    # The query itself is a name or a number: never written to the audit trail; the ids
+    # shown are, and how they were found.
     audit.shown(
         m,
         people,
         target_type="person",
         action=AuditEntry.Action.SEARCH,
-        detail={"results": len(people), "query": bool(query)},
+        detail={
+            "results": len(people),
+            "query": bool(query),
+            **({"found_by": selectors.match_counts(people)} if query else {}),
+        },
         request=request,
     )
     template = "people/_results.html" if request.headers.get("HX-Request") else "people/list.html"
