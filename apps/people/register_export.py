@@ -16,30 +16,11 @@ from apps.core import audit
 from apps.core.models import AuditEntry
 from apps.people.models import Person
 from apps.people.selectors import people_visible_to
-from apps.people.services import NotAllowed
+from apps.people.services import PERSON_FIELDS, NotAllowed
 from apps.people.validation import neutralise_formula
 
-COLUMNS = (
-    "id",
-    "code",
-    "external_id",
-    "family_name",
-    "given_name",
-    "patronymic",
-    "other_names",
-    "sex",
-    "birth_date",
-    "birth_year",
-    "citizenship",
-    "region",
-    "district",
-    "phones",
-    "document_numbers",
-    "address",
-    "languages",
-    "disabilities",
-    "hide_name",
-)
+# The record's number and code, then every field a person has (one list: services).
+COLUMNS = ("id", "code", *PERSON_FIELDS)
 FORMATS = ("csv", "xlsx")
 
 
