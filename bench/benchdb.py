@@ -35,7 +35,7 @@ N_SMALL = 5_000  # second organisation (same generator, other seed, other index 
 N_CASES = int(os.environ.get("KOLDOO_BENCH_CASES", 1_000_000))
 N_WORKERS = 20  # users the cases are assigned to (the benchmark user is one of them)
 CHUNK = 20_000
-DATA_VERSION = "people-v1"  # bump when the generator or the row layout changes
+DATA_VERSION = "people-v2"  # bump when the generator or the row layout changes
 CASES_VERSION = "cases-v1"
 
 MAIN = {"slug": "bench-main", "name": "Bench NGO (1M people)", "seed": "koldoo-bench-main"}
@@ -280,16 +280,136 @@ def bench_membership():
 # --- people ------------------------------------------------------------------
 
 
+# Names: hundreds of given names and family names with Zipf-like frequencies (a
+# few very common, a long tail), as in real registers; demo_names' short lists
+# gave hundreds of people every name and made strict recall meaningless.
+_KG_FEMALE_REAL = (
+    "Айгүл Гүлнара Нургүл Жылдыз Айпери Чолпон Бегимай Гүлзат Асел Мээрим Айзада Нуриза "
+    "Жамиля Бермет Динара Элнура Айжан Самара Гүлмира Төлкүн Айнура Назира Гүлбарчын "
+    "Жибек Канышай Сабира Бактыгүл Чынара Элмира Айсулуу Нурайым Акмөөр Айдана Жаңыл "
+    "Күмүшай Бүбүсара Сезим Салтанат Таалайгүл Токтобүбү Урмат Кундуз Айтурган Мадина "
+    "Акылай Айкөкүл Гүлсайра Нуржамал Асылгүл Даткайым Эркингүл Жумагүл Мирлана Алтынай"
+).split()
+_KG_MALE_REAL = (
+    "Чыңгыз Нурлан Бакыт Азамат Эрлан Талант Мирлан Улан Жыргалбек Бекболот Үсөн "
+    "Төлөгөн Канат Марат Адилет Нурбек Эмил Айбек Жоомарт Өмүрбек Алмазбек Улукбек "
+    "Кубанычбек Асылбек Темирлан Эрмек Бактыбек Медер Нурсултан Жаныбек Мелис Темирбек "
+    "Курманбек Таалайбек Сыймык Элдияр Эрбол Данияр Аскар Калыс Жеңиш "
+    "Садыр Тынчтык Эркин Байэл Мамасали Акылбек Жусуп Абдыкалык Мукай Төрөкул Исмаил"
+).split()
+_KG_STEMS = (
+    "Ай Нур Гүл Алтын Асыл Бакыт Мээр Сай Күн Чол Ак Жан Эл Ырыс Кан Бек Мир Таалай "
+    "Жаңыл Көк Бал Ум Сулуу Жазгүл Кымбат Мөл Шайыр Бүр Тил Нарын"
+).split()
+_KG_FEMALE_ENDS = "гүл нура жан ай зада каныш бүбү мира сулуу нара жамал".split()
+_KG_MALE_STEMS = (
+    "Нур Бек Эр Мир Ак Кан Жан Таш Сул Ас Бакыт Эл Кут Темир Улан Чың Алтын Бол Кубан "
+    "Ай Мурат Азат Жолдош Сапар Токто Кур Осмон Абды Жума Сатар Бектур Төлө Эсен Үсөн"
+).split()
+_KG_MALE_ENDS = "бек бай болот лан жан кул мат али алы бай тур назар".split()
+_RU_FEMALE = (
+    "Анна Ольга Татьяна Елена Наталья Юлия Светлана Ирина Екатерина Мария Дарья Алёна "
+    "Валентина Людмила Галина Надежда Оксана Виктория Ксения Вера Любовь Марина Лариса "
+    "Нина Тамара Зинаида Полина Софья Анастасия Евгения Кристина Яна Алла Жанна Инна"
+).split()
+_RU_MALE = (
+    "Алексей Дмитрий Сергей Андрей Николай Фёдор Юрий Евгений Игорь Виктор Михаил Павел "
+    "Александр Владимир Иван Максим Артём Роман Олег Денис Антон Вадим Валерий Геннадий "
+    "Борис Григорий Константин Степан Тимофей Илья Кирилл Егор Семён Леонид Пётр Вячеслав"
+).split()
+_RU_FAMILY = (
+    "Иванов Смирнов Кузнецов Попов Соколов Лебедев Козлов Новиков Морозов Петров Волков "
+    "Соловьёв Васильев Зайцев Павлов Семёнов Голубев Виноградов Богданов Воробьёв Фёдоров "
+    "Михайлов Беляев Тарасов Белов Комаров Орлов Киселёв Макаров Андреев Ковалёв Ильин "
+    "Гусев Титов Кузьмин Кудрявцев Баранов Куликов Алексеев Степанов Яковлев Сорокин "
+    "Сергеев Романов Захаров Борисов Королёв Герасимов Пономарёв Григорьев Лазарев "
+    "Медведев Ершов Никитин Соболев Рябов Поляков Цветков Данилов Жуков Фролов Журавлёв "
+    "Николаев Крылов Максимов Сидоров Осипов Белоусов Федотов Дорофеев Егоров Матвеев "
+    "Бобров Дмитриев Калинин Анисимов Петухов Антонов Тимофеев Никифоров Веселов Филиппов "
+    "Марков Большаков Суханов Миронов Ширяев Александров Коновалов Шестаков Казаков "
+    "Ефимов Денисов Громов Фомин Давыдов Мельников Щербаков Блинов Колесников Карпов"
+).split()
+_RU_PATRONYMIC_ROOTS = (
+    "Сергей Иван Александр Владимир Николай Виктор Михаил Юрий Андрей Алексей Петр "
+    "Геннадий Борис Олег Анатолий Василий"
+).split()
+
+
+def _zipf(items, s: float = 1.0, q: float = 4.0) -> tuple[list, list[float]]:
+    """Items in a fixed shuffled order with cumulative Zipf-Mandelbrot weights
+    1 / (rank + q)^s: a handful common, a long tail."""
+    order = sorted(dict.fromkeys(items))
+    random.Random("koldoo-bench-names").shuffle(order)
+    cum, total = [], 0.0
+    for rank, _item in enumerate(order, 1):
+        total += 1 / (rank + q) ** s
+        cum.append(total)
+    return order, cum
+
+
+def _compounds(stems, ends) -> list[str]:
+    return [a + b for a in stems for b in ends if a[-1].lower() != b[0]]
+
+
+_NAMES = {
+    "kg_f": _zipf(_KG_FEMALE_REAL + _compounds(_KG_STEMS, _KG_FEMALE_ENDS)),
+    "kg_m": _zipf(_KG_MALE_REAL + _compounds(_KG_MALE_STEMS, _KG_MALE_ENDS)),
+    "kg_root": _zipf(_KG_MALE_REAL + _compounds(_KG_MALE_STEMS, _KG_MALE_ENDS), s=0.9),
+    "ru_f": _zipf(_RU_FEMALE),
+    "ru_m": _zipf(_RU_MALE),
+    "ru_family": _zipf(_RU_FAMILY, s=0.9),
+    "ru_father": _zipf(_RU_PATRONYMIC_ROOTS),
+}
+
+
+def _pick(kind: str, rng: random.Random) -> str:
+    order, cum = _NAMES[kind]
+    return rng.choices(order, cum_weights=cum)[0]
+
+
+def _ru_patronymic(root: str, sex: str) -> str:
+    if root.endswith("й"):
+        stem = root[:-1] + "ев"
+    else:
+        stem = root + "ов"
+    return stem + ("на" if sex == "F" else "ич")
+
+
+def bench_name(rng: random.Random) -> dict:
+    """One fictitious person's name parts in Cyrillic, with sex (like demo_names.make_name,
+    from much larger lists with realistic frequencies)."""
+    from apps.people.demo_names import family_name
+
+    sex = rng.choice("FM")
+    if rng.random() < 0.75:
+        given = _pick("kg_f" if sex == "F" else "kg_m", rng)
+        family = family_name(_pick("kg_root", rng), sex)
+        father = _pick("kg_m", rng)
+        if rng.random() < 0.5:
+            patronymic = father + (" кызы" if sex == "F" else " уулу")
+        elif rng.random() < 0.5:
+            patronymic = father + ("овна" if sex == "F" else "ович")
+        else:
+            patronymic = ""
+    else:
+        given = _pick("ru_f" if sex == "F" else "ru_m", rng)
+        family = _pick("ru_family", rng) + ("а" if sex == "F" else "")
+        patronymic = _ru_patronymic(_pick("ru_father", rng), sex)
+        if rng.random() < 0.4:
+            patronymic = ""
+    return {"family_name": family, "given_name": given, "patronymic": patronymic, "sex": sex}
+
+
 def person_rng(spec: dict, number: int) -> random.Random:
     return random.Random(f"{spec['seed']}:{number}")
 
 
 def person_name(spec: dict, number: int) -> tuple[dict, dict, random.Random]:
     """(original Cyrillic name, stored spelling, the rng positioned after them)."""
-    from apps.people.demo_names import make_name, spelled
+    from apps.people.demo_names import spelled
 
     rng = person_rng(spec, number)
-    original = make_name(rng)
+    original = bench_name(rng)
     stored = spelled(original, rng)
     return original, stored, rng
 
@@ -306,7 +426,8 @@ def spec_of(person_id: int) -> tuple[dict, int]:
 
 
 # Name spelling -> its key hashes, kept for the life of a loader process.
-_KEY_CACHE: dict[tuple[int, str, str, str], list[int]] = {}
+_KEY_CACHE: dict[tuple[int, str, str, str], list[str]] = {}
+_NULL = r"\N"  # COPY's null
 
 _REGIONS = ("batken", "chuy", "issyk_kul", "jalal_abad", "naryn", "osh", "talas", "bishkek")
 
@@ -316,7 +437,7 @@ def _person_chunk(job) -> tuple[int, int, float]:
     spec, org_id, start, stop = job
     from apps.core.crypto import encrypt_text
     from apps.people.models import Person
-    from apps.people.services import name_key_hashes
+    from apps.people.services import name_key_entries
 
     t0 = time.perf_counter()
     base = id_base(spec)
@@ -370,14 +491,19 @@ def _person_chunk(job) -> tuple[int, int, float]:
                 patronymic=patronymic,
                 other_names=[],
             )
-            hashes = _KEY_CACHE[name] = sorted(name_key_hashes(person))
+            hashes = _KEY_CACHE[name] = [
+                f"{h}\t{t}\t{_NULL if w is None else w}"
+                for h, (t, w) in sorted(name_key_entries(person).items())
+            ]
         keys.extend(f"{h}\t{pid}" for h in hashes)
     n_keys = len(keys)
     with connect() as conn, conn.cursor() as cur:
         cols = ", ".join(PERSON_COLUMNS)
         with cur.copy(f"COPY people_person ({cols}) FROM STDIN") as copy:
             copy.write("\n".join(people) + "\n")
-        with cur.copy("COPY people_personnamekey (key, person_id) FROM STDIN") as copy:
+        with cur.copy(
+            "COPY people_personnamekey (key, tokens, spelling, person_id) FROM STDIN"
+        ) as copy:
             for i in range(0, n_keys, 200_000):
                 copy.write("\n".join(keys[i : i + 200_000]) + "\n")
     return stop - start, n_keys, time.perf_counter() - t0
@@ -398,7 +524,7 @@ def _people_readable() -> bool:
     from cryptography.fernet import InvalidToken
 
     from apps.people.models import Person, PersonNameKey
-    from apps.people.services import name_key_hashes
+    from apps.people.services import name_key_entries
 
     for pid in (1, N_PEOPLE // 2, N_PEOPLE, N_PEOPLE + 1):
         spec, number = spec_of(pid)
@@ -413,8 +539,8 @@ def _people_readable() -> bool:
             stored["patronymic"],
         ):
             return False
-        keys = set(PersonNameKey.objects.filter(person_id=pid).values_list("key", flat=True))
-        if keys != name_key_hashes(p):
+        rows = PersonNameKey.objects.filter(person_id=pid).values_list("key", "tokens", "spelling")
+        if {k: (t, w) for k, t, w in rows} != name_key_entries(p):
             return False
     return True
 

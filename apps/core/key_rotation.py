@@ -65,7 +65,7 @@ def rebuild_name_index() -> int:
     """Recompute every person's blind-index keys, name keys and register-number key
     (after the index key changed)."""
     from apps.people.models import Person, PersonNameKey, register_number_key
-    from apps.people.services import name_key_hashes
+    from apps.people.services import name_key_rows
 
     reset_ciphers()
     total = 0
@@ -73,7 +73,7 @@ def rebuild_name_index() -> int:
     with transaction.atomic():
         PersonNameKey.objects.all().delete()
         for person in Person.objects.iterator(chunk_size=2000):
-            keys = [PersonNameKey(person_id=person.pk, key=h) for h in name_key_hashes(person)]
+            keys = name_key_rows(person)  # with the name's shape, which search ranks by
             PersonNameKey.objects.bulk_create(keys, batch_size=5000)
             if person.external_id:
                 person.external_id_key = register_number_key(

@@ -112,10 +112,17 @@ class PersonNameKey(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     key = models.BigIntegerField()
+    # The shape of the name the key came from (apps.people.name_shape), so that
+    # search ranks and breaks ties in SQL: its token count, and a keyed hash of its
+    # tokens as written. Null when a writer did not know it (reindex_names fills it).
+    tokens = models.SmallIntegerField(null=True, blank=True)
+    spelling = models.IntegerField(null=True, blank=True)
 
     class Meta:
-        # (key, person) answers search from the index alone.
-        indexes = [models.Index(fields=["key", "person"], name="person_name_key_idx")]
+        # (key, person, shape) answers search and its tie-breaks from the index alone.
+        indexes = [
+            models.Index(fields=["key", "person", "tokens", "spelling"], name="person_name_key_idx")
+        ]
 
 
 class PersonNumberKey(models.Model):

@@ -1,6 +1,7 @@
 """Scoped reads of people, including name search over the blind index."""
 
-from django.db.models import Count
+from django.db.models import Case, Count, F, Min, Q, Value, When
+from django.db.models.functions import Abs
 from django.http import Http404
 
 from apps.accounts.roles import Permission
@@ -8,6 +9,7 @@ from apps.core.crypto import blind_hash, organization_index_key
 from apps.core.phones import phone_key
 from apps.people.models import Person, PersonNameKey, PersonNumberKey, register_number_key
 from apps.people.name_keys import name_tokens, query_keys
+from apps.people.name_shape import query_spellings, spelling_hash, written_forms
 from apps.people.numbers import looks_like_number, may_be_name, query_number_keys
 
 NAME = "name"
@@ -60,7 +62,9 @@ def search_people(membership, query: str, *, limit: int = 50) -> list[Person]:
 
     Exact number matches come first; names are ranked by the number of name keys
     shared with the query (one wrong, missing or extra letter, a swapped name
-    order or another script still match). Each person carries `search_match`:
+    order or another script still match), then by the closeness of the name's
+    token count, then by exact spelling, all in SQL; only the people returned are
+    loaded. Each person carries `search_match`:
     "phone", "document" or "name". Returns [] for a user who may not see people.
     """
     if membership is None or not membership.can(Permission.VIEW_PEOPLE):
@@ -128,55 +132,63 @@ def _people_named(membership, query: str, *, limit: int) -> list[Person]:
     if not tokens:
         return []
     org_key = organization_index_key(membership.organization_id)
-    keys = query_keys(tokens)
-    hashes = [blind_hash(org_key, k) for k in keys]
-    ranked = None
-    exact = "s:" + tokens[0]  # the single-token key of the query as typed
-    if len(tokens) == 1 and exact in keys:
-        ranked = _ranked_single_token(hashes, blind_hash(org_key, exact), limit * 2)
-    if ranked is None:
-        ranked = _ranked(hashes, limit * 2)
-    scores = {row["person_id"]: row["score"] for row in ranked}
-    people = people_visible_to(membership).filter(pk__in=scores.keys())
-    ordered = sorted(people, key=lambda p: (-scores[p.pk], _token_gap(p, tokens), p.pk))
-    return ordered[:limit]
+    hashes = [blind_hash(org_key, k) for k in query_keys(tokens)]
+    spellings = [spelling_hash(org_key, s) for s in query_spellings(tokens, written_forms(query))]
+    ids = None
+    if len(tokens) == 1:
+        exact = blind_hash(org_key, "s:" + tokens[0])  # the token as typed
+        if exact in hashes:
+            ids = _ranked_single_token(exact, hashes, spellings, limit)
+    if ids is None:
+        ids = _ranked(hashes, len(tokens), spellings, limit)
+    # Only the page is loaded (and so decrypted), in the order ranked.
+    people = people_visible_to(membership).in_bulk(ids)
+    return [people[pk] for pk in ids if pk in people]
 
 
-def _ranked(hashes: list[int], n: int, *, upper: int | None = None) -> list[dict]:
-    """The n people sharing the most keys with the query, ties by lowest id."""
-    rows = PersonNameKey.objects.filter(key__in=hashes)
-    if upper is not None:
-        rows = rows.filter(person_id__lte=upper)
-    return list(
-        rows.values("person_id").annotate(score=Count("person")).order_by("-score", "person_id")[:n]
+def _ranked(hashes: list[int], n_tokens: int, spellings: list[int], n: int) -> list[int]:
+    """Ids of the n people ranked best for the query, all in SQL (SEARCH.md): most
+    keys shared, then token count closest to the query's, then most keys whose
+    tokens were written as typed, then lowest id. Reads only the index."""
+    rows = (
+        PersonNameKey.objects.filter(key__in=hashes)
+        .values("person_id")
+        .annotate(
+            score=Count("key"),
+            gap=Min(Abs(F("tokens") - n_tokens)),
+            exact=Count("spelling", filter=Q(spelling__in=spellings)),
+        )
+        .order_by("-score", F("gap").asc(nulls_last=True), "-exact", "person_id")
     )
+    return [row["person_id"] for row in rows[:n]]
 
 
-def _ranked_single_token(hashes: list[int], exact: int, n: int) -> list[dict] | None:
-    """_ranked() for a one-token query, without counting every posting when possible.
+def _ranked_single_token(exact: int, hashes: list[int], spellings: list[int], n: int):
+    """_ranked() for a one-token query without counting every posting, or None.
 
-    A common family name alone matches about 200,000 key rows at 1,000,000
-    people; counting them all took 60-100 ms, this 5-7 ms (bench/RESULTS.md).
-    Whoever shares every query key has the best possible score and has the
-    exact token's key; reading that key's postings in id order gives an upper
-    id below which n such people are found, and the count limited to those ids
-    then returns exactly what the full count would. None when it cannot.
+    A common family name alone matches hundreds of thousands of key rows at
+    1,000,000 people. Whoever has the query's token itself shares every query key
+    (a one-letter neighbour shares at most two) and holds its exact key; so does
+    someone with a longer token one letter away (Ivanova in Ivanovna), but with
+    one key only. So: read the exact key's postings in tie-break order, keep those
+    who share every key, and when n remain they are _ranked()'s best n.
     """
     window = list(
         PersonNameKey.objects.filter(key=exact)
-        .order_by("person_id")
-        .values_list("person_id", flat=True)[: n * 10]
+        .annotate(
+            gap=Abs(F("tokens") - 1),
+            exact=Case(When(spelling__in=spellings, then=Value(1)), default=Value(0)),
+        )
+        .order_by(F("gap").asc(nulls_last=True), "-exact", "person_id")
+        .values_list("person_id", flat=True)[: n * 8]
     )
     if len(window) < n:
         return None
-    ranked = _ranked(hashes, n, upper=window[-1])
-    if len(ranked) == n and ranked[-1]["score"] == len(hashes):
-        return ranked
-    return None
-
-
-def _token_gap(person: Person, tokens: list[str]) -> int:
-    # Prefer names with as many tokens as the query (a tie-breaker only).
-    return abs(
-        len(name_tokens(person.family_name, person.given_name, person.patronymic)) - len(tokens)
+    scores = dict(
+        PersonNameKey.objects.filter(key__in=hashes, person_id__in=window)
+        .values("person_id")
+        .annotate(score=Count("key"))
+        .values_list("person_id", "score")
     )
+    best = [pk for pk in window if scores.get(pk) == len(hashes)]
+    return best[:n] if len(best) >= n else None

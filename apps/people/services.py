@@ -1,6 +1,8 @@
 """Every write to people: validation has happened in the form or serializer;
 these functions write in one transaction, keep the name index in step and audit."""
 
+from itertools import combinations
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +13,7 @@ from apps.core.crypto import blind_hash, organization_index_key
 from apps.core.models import AuditEntry
 from apps.people.models import Person, PersonNameKey, PersonNumberKey, register_number_key
 from apps.people.name_keys import name_tokens, stored_keys
+from apps.people.name_shape import spelling_hash, written_forms
 from apps.people.numbers import number_keys
 
 PERSON_FIELDS = (
@@ -78,16 +81,57 @@ def require(membership, permission: str) -> None:
 
 def name_key_hashes(person: Person) -> set[int]:
     """Hashes of every blind-index key of a person's names and aliases."""
+    return set(name_key_entries(person))
+
+
+def name_key_entries(person: Person) -> dict[int, tuple[int, int | None]]:
+    """Each key hash of a person's names and aliases with the shape search ranks by:
+    (tokens of the name it came from, spelling hash of the tokens as written).
+
+    The shape lets search break ties in SQL (token-count closeness, then exact
+    spelling) without decrypting candidates; the spelling hash is keyed per
+    organisation like the keys. A key shared by the name and an alias keeps the
+    name's shape.
+    """
     org_key = organization_index_key(person.organization_id)
-    keys = stored_keys(name_tokens(person.family_name, person.given_name, person.patronymic))
-    for alias in person.other_names or []:
-        keys |= stored_keys(name_tokens(alias))
-    return {blind_hash(org_key, k) for k in keys}
+    entries: dict[int, tuple[int, int | None]] = {}
+    names = [(person.family_name, person.given_name, person.patronymic)]
+    names += [(alias,) for alias in person.other_names or []]
+    for parts in names:
+        tokens = name_tokens(*parts)
+        written = written_forms(*parts)
+        shapes = _key_spellings(tokens, written)
+        for k in stored_keys(tokens):
+            h = blind_hash(org_key, k)
+            if h not in entries:
+                spelling = shapes.get(k)
+                entries[h] = (
+                    len(tokens),
+                    None if spelling is None else spelling_hash(org_key, spelling),
+                )
+    return entries
+
+
+def _key_spellings(tokens: list[str], written: dict[str, str]) -> dict[str, str]:
+    # Which tokens, as written, each key comes from: a key of one token, or a pair.
+    out: dict[str, str] = {}
+    for a, b in combinations(tokens, 2):
+        spelling = "|".join(sorted((written.get(a, a), written.get(b, b))))
+        for k in stored_keys([a, b]):
+            if k.startswith("p:"):
+                out.setdefault(k, spelling)
+    for a in tokens:
+        for k in stored_keys([a]):
+            out.setdefault(k, written.get(a, a))
+    return out
 
 
 def name_key_rows(person: Person) -> list[PersonNameKey]:
-    """The name-index rows of a person, one per key hash."""
-    return [PersonNameKey(person_id=person.pk, key=h) for h in name_key_hashes(person)]
+    """The name-index rows of a person, one per key hash, with the name's shape."""
+    return [
+        PersonNameKey(person_id=person.pk, key=h, tokens=tokens, spelling=spelling)
+        for h, (tokens, spelling) in name_key_entries(person).items()
+    ]
 
 
 def index_person_name(person: Person) -> None:
@@ -100,6 +144,16 @@ def _stored_name_keys(person_ids) -> dict[int, set[int]]:
     rows = PersonNameKey.objects.filter(person_id__in=person_ids).values_list("person_id", "key")
     for person_id, key in rows:
         stored[person_id].add(key)
+    return stored
+
+
+def _stored_name_entries(person_ids) -> dict[int, dict[int, tuple]]:
+    stored: dict[int, dict[int, tuple]] = {pk: {} for pk in person_ids}
+    rows = PersonNameKey.objects.filter(person_id__in=person_ids).values_list(
+        "person_id", "key", "tokens", "spelling"
+    )
+    for person_id, key, tokens, spelling in rows:
+        stored[person_id][key] = (tokens, spelling)
     return stored
 
 
@@ -119,8 +173,9 @@ def reindex_names(*, batch: int = 500):
             )
             if not people:
                 return
-            stored = _stored_name_keys([p.pk for p in people])
-            stale = [p for p in people if name_key_hashes(p) != stored[p.pk]]
+            # Stale keys, or rows written without their shape (a bulk path, an upgrade).
+            stored = _stored_name_entries([p.pk for p in people])
+            stale = [p for p in people if name_key_entries(p) != stored[p.pk]]
             if stale:
                 PersonNameKey.objects.filter(person_id__in=[p.pk for p in stale]).delete()
                 PersonNameKey.objects.bulk_create(
