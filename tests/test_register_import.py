@@ -95,6 +95,35 @@ def test_name_keys_equal_those_of_a_person_registered_by_hand(admin):
         assert stored == name_key_hashes(person)
 
 
+def test_imported_name_keys_carry_the_shape_search_ranks_by(admin):
+    # The import's fast writer and the one writer of services give the same rows:
+    # the token count and spelling beside each key, so imported people rank like others.
+    from apps.people.services import name_key_entries
+
+    do_import(admin, csv_bytes(*GOOD_ROWS))
+    for person in Person.objects.all():
+        stored = {
+            key: (tokens, spelling)
+            for key, tokens, spelling in PersonNameKey.objects.filter(person=person).values_list(
+                "key", "tokens", "spelling"
+            )
+        }
+        assert stored == name_key_entries(person)
+
+
+def test_fast_hasher_matches_name_key_entries_on_many_names(org):
+    from apps.people.demo_names import make_name, spelled
+    from apps.people.services import name_key_entries
+
+    rng = random.Random(11)
+    hasher = NameKeyHasher(org.pk)
+    for _ in range(300):
+        name = spelled(make_name(rng), rng)
+        person = Person(organization_id=org.pk, **{k: v for k, v in name.items() if k != "sex"})
+        parts = (name["family_name"], name["given_name"], name["patronymic"])
+        assert hasher.entries(*parts) == name_key_entries(person)
+
+
 def test_fast_hasher_matches_name_key_hashes_on_many_names(org):
     from apps.people.demo_names import make_name, spelled
 

@@ -63,9 +63,9 @@ class LicenceStatusChange(models.Model):
         RecruitmentAgency, on_delete=models.CASCADE, related_name="status_changes"
     )
     old_status = models.CharField(
-        _("from"), max_length=12, choices=LicenceStatus.choices, blank=True
+        _("previous status"), max_length=12, choices=LicenceStatus.choices, blank=True
     )
-    new_status = models.CharField(_("to"), max_length=12, choices=LicenceStatus.choices)
+    new_status = models.CharField(_("new status"), max_length=12, choices=LicenceStatus.choices)
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -53,9 +53,15 @@ from apps.core.selectors import reference_codes
 from apps.core.staged_upload import PlanChanged
 from apps.people.models import Person, PersonNameKey, PersonNumberKey, Sex, register_number_key
 from apps.people.name_keys import name_tokens, stored_keys
+from apps.people.name_shape import written_forms
 from apps.people.numbers import number_keys
 from apps.people.selectors import RegisterNumbers
-from apps.people.services import index_person_name, index_person_numbers, require
+from apps.people.services import (
+    index_person_name,
+    index_person_numbers,
+    key_spellings,
+    require,
+)
 from apps.people.validation import earliest_birth_day, parse_partial_date, split_list
 
 COLUMNS = (
@@ -1048,7 +1054,7 @@ class _Batch:
     """One batch of new people, prepared for the database (see _Writer.prepare)."""
 
     people: list[list]
-    keys: list[set[int]]
+    keys: list[dict[int, tuple[int, int | None]]]  # key hash -> (tokens, spelling)
     cases: list[list]
     case_of: list[int]  # for each case, its person's position in the batch
     notes: list[list]
@@ -1084,7 +1090,7 @@ class _Writer:
 
     def prepare(self, rows: list[PlannedRow]) -> _Batch:
         """Everything about a batch that needs no database."""
-        hashes = self.hasher.hashes
+        entries = self.hasher.entries
         with_case = [i for i, r in enumerate(rows) if r.case]
         noted = [n for n, i in enumerate(with_case) if rows[i].note]
         return _Batch(
@@ -1096,7 +1102,7 @@ class _Writer:
                 ]
             ),
             keys=[
-                hashes(r.person["family_name"], r.person["given_name"], r.person["patronymic"])
+                entries(r.person["family_name"], r.person["given_name"], r.person["patronymic"])
                 for r in rows
             ],
             cases=self.cases.prepare([_case_values(rows[i]) for i in with_case]),
@@ -1187,7 +1193,8 @@ def _copy_history(model, ids: list[int], now, user_id) -> None:
 
 
 def _insert_name_keys(people) -> None:
-    """Write the blind-index rows of (person id, set of key hashes) pairs, fast.
+    """Write the blind-index rows of (person id, {key hash: (tokens, spelling)}) pairs,
+    fast, with the shape search ranks by (services.name_key_entries).
 
     About 60 rows per person: millions for a large register. COPY on PostgreSQL;
     on SQLite multi-row INSERTs, several times cheaper than executemany().
@@ -1195,37 +1202,36 @@ def _insert_name_keys(people) -> None:
     qn = connection.ops.quote_name
     table = qn(PersonNameKey._meta.db_table)
     person = qn(PersonNameKey._meta.get_field("person").column)
-    columns = f"{person}, {qn('key')}"
+    columns = f"{person}, {qn('key')}, {qn('tokens')}, {qn('spelling')}"
+    rows = (
+        (person_id, key, tokens, spelling)
+        for person_id, entries in people
+        for key, (tokens, spelling) in entries.items()
+    )
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             with cur.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for person_id, keys in people:
-                    for key in keys:
-                        copy.write_row((person_id, key))
+                for row in rows:
+                    copy.write_row(row)
             return
         if connection.vendor != "sqlite":
-            sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s)"  # noqa: S608
-            cur.executemany(sql, [(p, k) for p, keys in people for k in keys])
+            sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s)"  # noqa: S608
+            cur.executemany(sql, list(rows))
             return
-        # (person_id, key, person_id, key, ...): built with slices, not a loop per key.
-        flat: list[int] = []
-        for person_id, keys in people:
-            pair = [person_id] * (2 * len(keys))
-            pair[1::2] = keys
-            flat += pair
+        flat: list = [value for row in rows for value in row]
         # The sqlite3 connection itself, with its own placeholders: Django's cursor
         # would rewrite the long statement text thousands of times.
         raw = connection.connection
-        per_statement = min(2000, _max_params() // 2)
+        per_statement = min(2000, _max_params() // 4)
         head = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
-        full = head + ", ".join(["(?, ?)"] * per_statement)
-        step = 2 * per_statement
+        full = head + ", ".join(["(?, ?, ?, ?)"] * per_statement)
+        step = 4 * per_statement
         for i in range(0, len(flat), step):
             chunk = flat[i : i + step]
             if len(chunk) == step:
                 raw.execute(full, chunk)
             else:
-                raw.execute(head + ", ".join(["(?, ?)"] * (len(chunk) // 2)), chunk)
+                raw.execute(head + ", ".join(["(?, ?, ?, ?)"] * (len(chunk) // 4)), chunk)
 
 
 def _insert_number_keys(people) -> None:
@@ -1403,6 +1409,20 @@ class NameKeyHasher:
             hashes = frozenset(map(self._key_hash, stored_keys(list(tokens))))
             self._pairs[tokens] = hashes
         return hashes
+
+    def entries(self, *parts: str) -> dict[int, tuple[int, int | None]]:
+        """What services.name_key_entries() gives for these name parts: each key hash
+        with the name's shape (token count, keyed spelling hash), with the fast HMAC."""
+        tokens = name_tokens(*parts)
+        shapes = key_spellings(tokens, written_forms(*parts))
+        result: dict[int, tuple[int, int | None]] = {}
+        for key in stored_keys(tokens):
+            spelling = shapes.get(key)
+            result.setdefault(
+                self._key_hash(key),
+                (len(tokens), None if spelling is None else self._hash("w:" + spelling) >> 32),
+            )
+        return result
 
     def hashes(self, *parts: str) -> set[int]:
         tokens: list[str] = []

@@ -100,7 +100,7 @@ def name_key_entries(person: Person) -> dict[int, tuple[int, int | None]]:
     for parts in names:
         tokens = name_tokens(*parts)
         written = written_forms(*parts)
-        shapes = _key_spellings(tokens, written)
+        shapes = key_spellings(tokens, written)
         for k in stored_keys(tokens):
             h = blind_hash(org_key, k)
             if h not in entries:
@@ -112,8 +112,9 @@ def name_key_entries(person: Person) -> dict[int, tuple[int, int | None]]:
     return entries
 
 
-def _key_spellings(tokens: list[str], written: dict[str, str]) -> dict[str, str]:
-    # Which tokens, as written, each key comes from: a key of one token, or a pair.
+def key_spellings(tokens: list[str], written: dict[str, str]) -> dict[str, str]:
+    """Which tokens, as written, each key comes from: a key of one token, or a pair
+    (also used by the register import's fast writer)."""
     out: dict[str, str] = {}
     for a, b in combinations(tokens, 2):
         spelling = "|".join(sorted((written.get(a, a), written.get(b, b))))
