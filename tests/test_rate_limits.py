@@ -129,3 +129,13 @@ def test_redis_is_used_where_configured(env, backend):
     assert backend in out
     for value in env.values():
         assert value in out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_migrate_makes_the_rate_limit_table_so_no_installation_forgets_it():
+    from django.core.management import call_command
+
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE koldoo_cache")
+    call_command("migrate", verbosity=0)
+    assert "koldoo_cache" in connection.introspection.table_names()
