@@ -85,7 +85,18 @@ def test_page_renders_in_russian_with_charts(client, login, coordinator, two_vic
     assert "Маматова" not in html and "Сыдыкова" not in html
 
 
-def test_suppressed_cell_shows_the_mark_not_the_number(client, login, coordinator, two_victims):
+@pytest.fixture
+def exact_counts(monkeypatch):
+    """Counts without their cell-key noise: for tests of how a suppressed cell is shown,
+    whatever noise the run's record ids would draw (ids differ between runs)."""
+    from apps.statistics import cellkey
+
+    monkeypatch.setattr(cellkey, "perturbed", lambda count, key_sum: count)
+
+
+def test_suppressed_cell_shows_the_mark_not_the_number(
+    client, login, coordinator, two_victims, exact_counts
+):
     login(coordinator)
     html = client.get(URL, YEAR_QUERY).content.decode()
     trafficking = reference_labels("case_type")["trafficking"]
@@ -104,7 +115,9 @@ def test_own_organisation_sees_exact_numbers_without_disclosure_control(
     assert _cells(_row(html, trafficking)) == ["2"]
 
 
-def test_own_organisation_can_switch_disclosure_control_on(client, login, admin, two_victims):
+def test_own_organisation_can_switch_disclosure_control_on(
+    client, login, admin, two_victims, exact_counts
+):
     login(admin)
     html = client.get(URL, {**YEAR_QUERY, "disclosure_control": "on"}).content.decode()
     trafficking = reference_labels("case_type")["trafficking"]
@@ -334,7 +347,12 @@ def test_api_returns_the_report_with_suppression(client, coordinator_token, two_
     trafficking = [
         row for row in tables["cases_opened_by_type"]["rows"] if row["case_type"] == "trafficking"
     ]
-    assert trafficking == [{"case_type": "trafficking", "count": SUPPRESSED}]
+    # Two cases: never published as 2. Cell-key noise may make a small count 0 for some
+    # record keys (ids differ between runs on PostgreSQL); otherwise it is suppressed.
+    assert trafficking in (
+        [{"case_type": "trafficking", "count": SUPPRESSED}],
+        [{"case_type": "trafficking", "count": 0}],
+    )
     entry = AuditEntry.objects.filter(target_type="national_statistics").latest("id")
     assert entry.action == AuditEntry.Action.EXPORT and entry.detail["format"] == "json"
 
