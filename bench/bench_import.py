@@ -111,6 +111,7 @@ def worker(csv_path: Path, var_dir: Path) -> None:
     )
     data = csv_path.read_bytes()
 
+    server_started = server_cpu_seconds()
     cpu_started = time.process_time()
     started = time.perf_counter()
     plan = plan_import(org, data, csv_path.name)
@@ -121,6 +122,7 @@ def worker(csv_path: Path, var_dir: Path) -> None:
     done = time.perf_counter()
 
     cpu = time.process_time() - cpu_started
+    server_cpu = server_cpu_seconds() - server_started
     rows = report.rows
     total = done - started
     print(f"database:        {connection.vendor}")
@@ -134,9 +136,30 @@ def worker(csv_path: Path, var_dir: Path) -> None:
     # Other work on the machine slows the wall clock; this process's CPU time does not
     # include the database server's (PostgreSQL) but shows what the import itself costs.
     print(f"CPU time of this process: {cpu:6.1f} s; load average {os.getloadavg()[0]:.2f}")
+    if server_cpu:
+        # The PostgreSQL backend serving this import (same machine): the database's share,
+        # which, like this process's CPU time, does not grow with other load.
+        print(f"CPU time of its PostgreSQL backend: {server_cpu:6.1f} s")
     assert Person.objects.count() == rows
     assert search_people(admin, "Aigul"), "imported people must be searchable"
     print("RESULT " + ("OK: under 60 s" if total < 60 else "TOO SLOW: over 60 s"))
+
+
+def server_cpu_seconds() -> float:
+    """CPU seconds used so far by the PostgreSQL backend of Django's connection, read
+    from /proc (the server runs on this machine); 0 elsewhere."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        pid = cur.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_worker(csv_path: Path, var_dir: Path, database_url: str) -> int:

@@ -35,7 +35,7 @@ N_SMALL = 5_000  # second organisation (same generator, other seed, other index 
 N_CASES = int(os.environ.get("KOLDOO_BENCH_CASES", 1_000_000))
 N_WORKERS = 20  # users the cases are assigned to (the benchmark user is one of them)
 CHUNK = 20_000
-DATA_VERSION = "people-v2"  # bump when the generator or the row layout changes
+DATA_VERSION = "people-v3"  # bump when the generator or the row layout changes
 CASES_VERSION = "cases-v1"
 
 MAIN = {"slug": "bench-main", "name": "Bench NGO (1M people)", "seed": "koldoo-bench-main"}
@@ -425,6 +425,28 @@ def spec_of(person_id: int) -> tuple[dict, int]:
     return SMALL, person_id - N_PEOPLE
 
 
+_DOCUMENT_SERIES = ("ID", "AN", "AC")
+
+
+def person_facts(rng: random.Random) -> dict:
+    """Birth date, phone, document number (80% have one) and region, drawn from the
+    person's generator right after the name (person_name), so a benchmark can
+    regenerate them from the id."""
+    birth = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(48 * 365))
+    phone = f"+996 {rng.randrange(500, 800)} {rng.randrange(10**6):06d}"
+    document = ""
+    if rng.random() < 0.8:
+        document = f"{rng.choice(_DOCUMENT_SERIES)}{rng.randrange(10**7):07d}"
+    return {"birth": birth, "phone": phone, "document": document, "region": rng.choice(_REGIONS)}
+
+
+def person_numbers(person_id: int) -> dict:
+    """The stored phone and document number of a benchmark person, from the id alone."""
+    spec, number = spec_of(person_id)
+    _original, _stored, rng = person_name(spec, number)
+    return person_facts(rng)
+
+
 # Name spelling -> its key hashes, kept for the life of a loader process.
 _KEY_CACHE: dict[tuple[int, str, str, str], list[str]] = {}
 _NULL = r"\N"  # COPY's null
@@ -434,15 +456,17 @@ _REGIONS = ("batken", "chuy", "issyk_kul", "jalal_abad", "naryn", "osh", "talas"
 
 def _person_chunk(job) -> tuple[int, int, float]:
     """Worker: generate, encrypt and COPY people number start..stop-1 and their keys."""
-    spec, org_id, start, stop = job
+    spec, org_id, start, stop, with_name_keys = job
     from apps.core.crypto import encrypt_text
     from apps.people.models import Person
+    from apps.people.numbers import number_keys
     from apps.people.services import name_key_entries
 
     t0 = time.perf_counter()
     base = id_base(spec)
     people: list[str] = []
     keys: list[str] = []
+    numbers: list[str] = []
     created = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     for number in range(start, stop):
         pid = base + number
@@ -452,8 +476,10 @@ def _person_chunk(job) -> tuple[int, int, float]:
             stored["given_name"],
             stored["patronymic"],
         )
-        birth = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(48 * 365))
-        phone = json.dumps([f"+996 {rng.randrange(500, 800)} {rng.randrange(10**6):06d}"])
+        facts = person_facts(rng)
+        birth = facts["birth"]
+        phone = json.dumps([facts["phone"]])
+        documents = json.dumps([facts["document"]]) if facts["document"] else ""
         stamp = (created + dt.timedelta(seconds=number)).isoformat()
         row = (
             str(pid),
@@ -467,10 +493,10 @@ def _person_chunk(job) -> tuple[int, int, float]:
             encrypt_text(birth.isoformat()),
             str(birth.year),
             "KG",
-            rng.choice(_REGIONS),
+            facts["region"],
             "",
             encrypt_text(phone),
-            "",
+            encrypt_text(documents) if documents else "",
             "",
             '["ky", "ru"]',
             "",
@@ -481,6 +507,16 @@ def _person_chunk(job) -> tuple[int, int, float]:
             r"\N",
         )
         people.append("\t".join(row))
+        numbers.extend(
+            f"{kind}\t{key}\t{pid}"
+            for kind, key in sorted(
+                number_keys(
+                    org_id, [facts["phone"]], [facts["document"]] if facts["document"] else []
+                )
+            )
+        )
+        if not with_name_keys:
+            continue
         name = (org_id, family, given, patronymic)
         hashes = _KEY_CACHE.get(name)
         if hashes is None:
@@ -506,12 +542,16 @@ def _person_chunk(job) -> tuple[int, int, float]:
         ) as copy:
             for i in range(0, n_keys, 200_000):
                 copy.write("\n".join(keys[i : i + 200_000]) + "\n")
+        with cur.copy("COPY people_personnumberkey (kind, key, person_id) FROM STDIN") as copy:
+            copy.write("\n".join(numbers) + "\n")
     return stop - start, n_keys, time.perf_counter() - t0
 
 
-def people_loaded(conn) -> dict | None:
+def people_loaded(conn, *, name_keys: bool = True) -> dict | None:
     state = state_get(conn, "people")
     if not state or state.get("version") != DATA_VERSION or state.get("n") != N_PEOPLE:
+        return None
+    if name_keys and not state.get("name_keys", True):
         return None
     index = conn.execute("SELECT to_regclass('person_name_key_idx')").fetchone()[0]
     if index is None:
@@ -519,7 +559,7 @@ def people_loaded(conn) -> dict | None:
     return state
 
 
-def _people_readable() -> bool:
+def _people_readable(*, name_keys: bool = True) -> bool:
     """The stored people decrypt with the current keys and match the generator."""
     from cryptography.fernet import InvalidToken
 
@@ -540,20 +580,24 @@ def _people_readable() -> bool:
         ):
             return False
         rows = PersonNameKey.objects.filter(person_id=pid).values_list("key", "tokens", "spelling")
-        if {k: (t, w) for k, t, w in rows} != name_key_entries(p):
+        if name_keys and {k: (t, w) for k, t, w in rows} != name_key_entries(p):
             return False
     return True
 
 
-def ensure_people(*, reload: bool = False) -> dict:
-    """Load the people unless the database already holds them; return the load record."""
+def ensure_people(*, reload: bool = False, name_keys: bool = True) -> dict:
+    """Load the people unless the database already holds them; return the load record.
+
+    name_keys=False (the phone and document look-ups need only the number keys) loads
+    the people without their name keys, several times faster; a later call that needs
+    the name keys then loads everything again."""
     from django.db import connections
 
     main, small = organisations()
     with connect() as conn:
         _restore_pending(conn)
-        state = None if reload else people_loaded(conn)
-    if state is not None and _people_readable():
+        state = None if reload else people_loaded(conn, name_keys=name_keys)
+    if state is not None and _people_readable(name_keys=state.get("name_keys", True)):
         log(
             f"people: reusing {state['n']:,} + {state['n_small']:,} people loaded on "
             f"{state['loaded_at']} in {state['seconds']:.0f} s (--reload to load again)"
@@ -562,18 +606,29 @@ def ensure_people(*, reload: bool = False) -> dict:
     if state is not None:
         log("people: stored rows do not match the generator or the keys: reloading")
 
-    log(f"people: loading {N_PEOPLE:,} + {N_SMALL:,} people with COPY")
+    log(
+        f"people: loading {N_PEOPLE:,} + {N_SMALL:,} people with COPY"
+        + ("" if name_keys else " (without name keys)")
+    )
     t0 = time.perf_counter()
     with connect() as conn:
         state_del(conn, "people")
         state_del(conn, "cases")
         conn.execute(
-            "TRUNCATE people_person, people_personnamekey, cases_case RESTART IDENTITY CASCADE"
+            "TRUNCATE people_person, people_personnamekey, people_personnumberkey, cases_case"
+            " RESTART IDENTITY CASCADE"
         )
-        ddl = {t: _drop_secondary(conn, t) for t in ("people_person", "people_personnamekey")}
-    jobs = [(MAIN, main.pk, s, min(s + CHUNK, N_PEOPLE + 1)) for s in range(1, N_PEOPLE + 1, CHUNK)]
+        ddl = {
+            t: _drop_secondary(conn, t)
+            for t in ("people_person", "people_personnamekey", "people_personnumberkey")
+        }
+    jobs = [
+        (MAIN, main.pk, s, min(s + CHUNK, N_PEOPLE + 1), name_keys)
+        for s in range(1, N_PEOPLE + 1, CHUNK)
+    ]
     jobs += [
-        (SMALL, small.pk, s, min(s + CHUNK, N_SMALL + 1)) for s in range(1, N_SMALL + 1, CHUNK)
+        (SMALL, small.pk, s, min(s + CHUNK, N_SMALL + 1), name_keys)
+        for s in range(1, N_SMALL + 1, CHUNK)
     ]
     connections.close_all()  # never share a connection with the forked workers
     done = n_keys = 0
@@ -595,10 +650,12 @@ def ensure_people(*, reload: bool = False) -> dict:
         t1 = time.perf_counter()
         conn.execute("VACUUM ANALYZE people_person")
         conn.execute("VACUUM ANALYZE people_personnamekey")
+        conn.execute("VACUUM ANALYZE people_personnumberkey")
         t_vacuum = time.perf_counter() - t1
         seconds = time.perf_counter() - t0
         state = {
             "version": DATA_VERSION,
+            "name_keys": name_keys,
             "n": N_PEOPLE,
             "n_small": N_SMALL,
             "keys": n_keys,

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "django_tasks",
+    "django_tasks_db",
     "apps.core",
     "apps.accounts",
     "apps.people",
@@ -62,6 +64,14 @@ INSTALLED_APPS = [
     "apps.referrals",
     "apps.statistics",
     "apps.exchange",
+    "apps.legal",
+    "apps.violations",
+    "apps.institutions",
+    "apps.missing",
+    "apps.prevention",
+    "apps.grants",
+    "apps.linkage",
+    "apps.operations",
     "apps.api",
 ]
 
@@ -127,6 +137,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_koldoo_{os.getpid()}"}
+
+# Reports (apps.statistics counting) read from a replica when one is named; everything
+# else, and every write, goes to "default" (apps.operations.db_router).
+if os.environ.get("KOLDOO_REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["KOLDOO_REPLICA_DATABASE_URL"], conn_max_age=60
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["apps.operations.db_router.ReportReplicaRouter"]
+
+# Background jobs stored in the database and run by `manage.py db_worker` (scripts/run.sh
+# starts one beside gunicorn; production runs koldoo-worker.service). docs/decisions/0029.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("KOLDOO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -288,6 +316,8 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
 if PRODUCTION:
     SECURE_SSL_REDIRECT = os.environ.get("KOLDOO_SSL_REDIRECT", "1") == "1"
+    # A load balancer probes these over plain HTTP (apps.operations).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

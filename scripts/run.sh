@@ -18,7 +18,21 @@ PORT="${PORT:-8000}"
 echo
 echo "Koldoo is at http://127.0.0.1:${PORT}/  (demo data is fictitious; stop with Ctrl-C)"
 echo "National statistics (aggregates only): sign in as coordinator@demo.example, then http://127.0.0.1:${PORT}/statistics/"
+# The job queue's worker (exports, later imports and reports) beside the web server;
+# whichever of the two stops, the other is stopped too, so Ctrl-C ends both.
+$PY manage.py db_worker --no-reload --interval 1 -v0 &
+worker=$!
 # koldoo/gunicorn_conf.py: the access log carries paths without query strings or referrers.
-exec .venv/bin/gunicorn koldoo.wsgi:application --config koldoo/gunicorn_conf.py \
+.venv/bin/gunicorn koldoo.wsgi:application --config koldoo/gunicorn_conf.py \
   --bind "127.0.0.1:${PORT}" --workers 2 --threads 4 \
-  --access-logfile - --forwarded-allow-ips 127.0.0.1
+  --access-logfile - --forwarded-allow-ips 127.0.0.1 &
+web=$!
+stop() {
+  kill "$web" "$worker" 2>/dev/null || true
+  wait "$web" "$worker" 2>/dev/null || true
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+status=0
+wait -n "$web" "$worker" || status=$?
+exit "$status"

@@ -22,9 +22,13 @@ $PY manage.py makemigrations --check --dry-run >/dev/null || {
 bash scripts/check_deploy.sh
 $PY scripts/check_catalogues.py
 
-status=0
-echo "== Test suite on SQLite"
-DATABASE_URL= $PY -m pytest "$@" || status=$?
+# Both databases at once (the machine has two cores): each run writes its own log, shown
+# whole when it ends, so the output stays readable.
+mkdir -p var/test-logs
+pids=()
+echo "== Test suite on SQLite (log: var/test-logs/sqlite.log)"
+(DATABASE_URL= $PY -m pytest -p no:cacheprovider "$@" >var/test-logs/sqlite.log 2>&1) &
+pids+=("$!:sqlite")
 
 if $PY - <<'PYEOF'
 import socket, sys
@@ -32,10 +36,19 @@ s = socket.socket(); s.settimeout(1)
 sys.exit(0 if s.connect_ex(("127.0.0.1", 5432)) == 0 else 1)
 PYEOF
 then
-  echo "== Test suite on PostgreSQL"
-  DATABASE_URL="${KOLDOO_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/koldoo}" \
-    $PY -m pytest "$@" || status=$?
+  echo "== Test suite on PostgreSQL (log: var/test-logs/postgresql.log)"
+  (DATABASE_URL="${KOLDOO_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/koldoo}" \
+    $PY -m pytest -p no:cacheprovider "$@" >var/test-logs/postgresql.log 2>&1) &
+  pids+=("$!:postgresql")
 else
   echo "== PostgreSQL not reachable on 127.0.0.1:5432: PostgreSQL run skipped"
 fi
+
+status=0
+for entry in "${pids[@]}"; do
+  pid="${entry%%:*}"; name="${entry#*:}"
+  if wait "$pid"; then result=passed; else result=FAILED; status=1; fi
+  echo "== Test suite on ${name}: ${result}"
+  cat "var/test-logs/${name}.log"
+done
 exit $status

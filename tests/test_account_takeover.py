@@ -198,3 +198,21 @@ def test_sign_ins_are_shown_only_to_the_organisations_concerned(
 
     assert seen_by(ours) == set()
     assert seen_by(theirs) == actions
+
+
+def test_the_django_admin_cannot_retype_a_sign_in_address(client, attacker):
+    """An address typed in the admin would leave allauth's verified copy behind (the user
+    could no longer sign in) or hand the account to whoever holds the new mailbox."""
+    operator = User.objects.create_superuser(email="root@test.example", password=PASSWORD)
+    client.force_login(operator)
+    victim = attacker.user
+    url = f"/admin/accounts/user/{victim.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="email"' not in page.content.decode()
+    client.post(url, {"email": "new@evil.example", "full_name": "x", "is_active": "on",
+                      "language": "ru", "memberships-TOTAL_FORMS": "0",
+                      "memberships-INITIAL_FORMS": "0"})  # fmt: skip
+    victim.refresh_from_db()
+    assert victim.email != "new@evil.example"
+    assert not EmailAddress.objects.filter(email="new@evil.example").exists()

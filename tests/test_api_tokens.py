@@ -3,6 +3,7 @@ owner, the organisation admin and the operator; made only from a session that pr
 the second factor."""
 
 import hashlib
+import json
 import time
 from datetime import timedelta
 
@@ -305,3 +306,21 @@ def test_commands_list_and_revoke_tokens(client, caseworker, capsys):
     assert client.get(ME, **auth(secret)).status_code == 401
     call_command("list_api_tokens")
     assert "No tokens." in capsys.readouterr().out
+
+
+def test_token_requests_answer_in_the_owners_language(client, caseworker, capsys):
+    caseworker.user.language = "ru"
+    caseworker.user.save(update_fields=["language"])
+    secret = make_token(caseworker, capsys=capsys)
+    response = client.post("/api/v1/people/", {}, content_type="application/json", **auth(secret))
+    assert response.status_code == 400
+    assert "Обязательное поле." in json.dumps(response.json(), ensure_ascii=False)
+    # A client that names its language gets that one.
+    response = client.post(
+        "/api/v1/people/",
+        {},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+        **auth(secret),
+    )
+    assert "This field is required." in json.dumps(response.json())

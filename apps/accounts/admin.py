@@ -47,6 +47,12 @@ class UserAdmin(_AuditsMemberships, admin.ModelAdmin):
     exclude = ("password", "current_membership")
     inlines = [MembershipInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The sign-in address changes only through its owner's confirmed change (allauth
+        # keeps its own verified copy): an address typed here would sign in nobody, or
+        # hand the account to whoever holds the new mailbox.
+        return ("email",) if obj is not None else ()
+
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):

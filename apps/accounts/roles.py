@@ -28,6 +28,18 @@ class Permission:
     HANDLE_CALLS = "handle_calls"
     EDIT_KNOWLEDGE = "edit_knowledge"
     EDIT_AGENCIES = "edit_agencies"
+    # Legal aid: consultations, proceedings, hearings, deadlines (apps.legal).
+    LEGAL_WORK = "legal_work"
+    # Violations, closed institutions and visits (apps.violations, apps.institutions).
+    DOCUMENT_VIOLATIONS = "document_violations"
+    # Relatives' appeals about people missing abroad (apps.missing).
+    HANDLE_MISSING_APPEALS = "handle_missing_appeals"
+    # Prevention events, campaigns, attendance (apps.prevention).
+    RECORD_PREVENTION = "record_prevention"
+    # Donors, grants, indicators, results, donor reports (apps.grants).
+    MANAGE_GRANTS = "manage_grants"
+    # Batch duplicate finder, review queue, merge and undo (apps.linkage).
+    MERGE_PEOPLE = "merge_people"
 
 
 _PERSON_LEVEL = {
@@ -41,12 +53,22 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Operators register callers and open cases but do not read case notes.
     Role.OPERATOR: frozenset(
         _PERSON_LEVEL
-        | {Permission.HANDLE_CALLS, Permission.EDIT_KNOWLEDGE, Permission.EDIT_AGENCIES}
+        | {
+            Permission.HANDLE_CALLS,
+            Permission.EDIT_KNOWLEDGE,
+            Permission.EDIT_AGENCIES,
+            Permission.HANDLE_MISSING_APPEALS,
+        }
     ),
     Role.CASE_WORKER: frozenset(
-        _PERSON_LEVEL | {Permission.VIEW_CASE_NOTES, Permission.HANDLE_CALLS}
+        _PERSON_LEVEL
+        | {
+            Permission.VIEW_CASE_NOTES,
+            Permission.HANDLE_CALLS,
+            Permission.HANDLE_MISSING_APPEALS,
+        }
     ),
-    Role.LAWYER: frozenset(_PERSON_LEVEL | {Permission.VIEW_CASE_NOTES}),
+    Role.LAWYER: frozenset(_PERSON_LEVEL | {Permission.VIEW_CASE_NOTES, Permission.LEGAL_WORK}),
     Role.ORG_ADMIN: frozenset(
         _PERSON_LEVEL
         | {
@@ -57,11 +79,27 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Permission.HANDLE_CALLS,
             Permission.EDIT_KNOWLEDGE,
             Permission.EDIT_AGENCIES,
+            Permission.LEGAL_WORK,
+            Permission.DOCUMENT_VIOLATIONS,
+            Permission.HANDLE_MISSING_APPEALS,
+            Permission.RECORD_PREVENTION,
+            Permission.MANAGE_GRANTS,
+            Permission.MERGE_PEOPLE,
         }
     ),
-    # Monitors document violations and keep the agency register; no access to clients.
-    Role.MONITOR: frozenset({Permission.EDIT_AGENCIES}),
-    Role.ME_OFFICER: frozenset({Permission.VIEW_STATISTICS}),
+    # Monitors document violations, visit closed institutions, keep the agency register
+    # and take relatives' appeals. They see the people of their own records only (through
+    # those records' selectors), never the organisation's clients and cases.
+    Role.MONITOR: frozenset(
+        {
+            Permission.EDIT_AGENCIES,
+            Permission.DOCUMENT_VIOLATIONS,
+            Permission.HANDLE_MISSING_APPEALS,
+        }
+    ),
+    Role.ME_OFFICER: frozenset(
+        {Permission.VIEW_STATISTICS, Permission.RECORD_PREVENTION, Permission.MANAGE_GRANTS}
+    ),
     # Auditors see who looked at what, never the records themselves.
     Role.AUDITOR: frozenset({Permission.VIEW_AUDIT}),
     # Aggregates only, never a person.

@@ -25,15 +25,6 @@ def chosen_membership(user, memberships) -> Membership | None:
     return chosen
 
 
-def active_membership(user, membership_id=None) -> Membership | None:
-    """The given membership if it is the user's and active; without one, the user's
-    chosen membership (see chosen_membership)."""
-    memberships = memberships_of(user)
-    if membership_id:
-        return memberships.filter(pk=membership_id).first()
-    return chosen_membership(user, list(memberships))
-
-
 def members_of(membership):
     """All memberships of the admin's organisation (admins only; else none)."""
     if membership is None or not membership.can(Permission.MANAGE_ORGANIZATION):

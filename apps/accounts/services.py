@@ -150,7 +150,7 @@ def invite_member(*, membership: Membership, email: str, role: str, full_name: s
         for old in Invitation.objects.filter(
             organization=org, email=email, role=role, accepted_at=None, revoked_at=None
         ):
-            _revoke(old, by=membership.user, request=request)
+            _close_invitation(old, "revoked", by=membership.user, request=request)
         invitation = Invitation.objects.create(
             organization=org,
             email=email,
@@ -205,18 +205,30 @@ def _send_invitation(invitation: Invitation, token: str, request) -> None:
     send_mail(subject, body, None, [invitation.email])
 
 
-def _revoke(invitation: Invitation, *, by: User, request=None) -> None:
-    invitation.revoked_at = timezone.now()
-    invitation.revoked_by = by
-    invitation.save(update_fields=["revoked_at", "revoked_by"])
+def _close_invitation(invitation: Invitation, outcome: str, *, by: User, request=None, **detail):
+    """Record that `by` has just "revoked" or "accepted" the invitation (its
+    `<outcome>_at` and `<outcome>_by`) and audit it; the link stops working."""
+    setattr(invitation, f"{outcome}_at", timezone.now())
+    setattr(invitation, f"{outcome}_by", by)
+    invitation.save(update_fields=[f"{outcome}_at", f"{outcome}_by"])
     audit.record(
         audit.AuditEntry.Action.CHANGE,
         user=by,
         organization=invitation.organization,
         target=invitation,
-        detail={"revoked": True},
+        detail={outcome: True, **detail},
         request=request,
     )
+
+
+def _locked_while_pending(invitation: Invitation, message: str) -> Invitation:
+    """The invitation read again and locked until the transaction ends, so that a
+    revoke and an accept (or two accepts) cannot both go through; ValidationError
+    with `message` when it is no longer pending (accepted, revoked or expired)."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_pending:
+        raise ValidationError(message)
+    return invitation
 
 
 def revoke_invitation(*, membership: Membership, invitation: Invitation, request=None) -> None:
@@ -227,10 +239,8 @@ def revoke_invitation(*, membership: Membership, invitation: Invitation, request
     ):
         raise PermissionDenied
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if not invitation.is_pending:
-            raise ValidationError(_("This invitation is no longer pending."))
-        _revoke(invitation, by=membership.user, request=request)
+        invitation = _locked_while_pending(invitation, _("This invitation is no longer pending."))
+        _close_invitation(invitation, "revoked", by=membership.user, request=request)
 
 
 def has_verified_address(user: User, email: str) -> bool:
@@ -250,24 +260,16 @@ def accept_invitation(*, user: User, invitation: Invitation, request=None) -> Me
     invited one may accept; the link then stops working. The new organisation becomes the
     one the user acts in (they just chose it)."""
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if not invitation.is_pending:
-            raise ValidationError(_("This invitation link is no longer valid."))
+        invitation = _locked_while_pending(
+            invitation, _("This invitation link is no longer valid.")
+        )
         if not has_verified_address(user, invitation.email):
             raise PermissionDenied
         membership = _give_role(
             user, invitation.organization, invitation.role, by=user, request=request
         )
-        invitation.accepted_at = timezone.now()
-        invitation.accepted_by = user
-        invitation.save(update_fields=["accepted_at", "accepted_by"])
-        audit.record(
-            audit.AuditEntry.Action.CHANGE,
-            user=user,
-            organization=invitation.organization,
-            target=invitation,
-            detail={"accepted": True, "membership": membership.pk},
-            request=request,
+        _close_invitation(
+            invitation, "accepted", by=user, request=request, membership=membership.pk
         )
         user.current_membership = membership
         user.save(update_fields=["current_membership"])
@@ -279,9 +281,9 @@ def create_account_from_invitation(*, invitation: Invitation, password: str, ful
     """A new address gets an account by following its invitation link and setting a
     password; following the link proves the address, so it is verified."""
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if not invitation.is_pending:
-            raise ValidationError(_("This invitation link is no longer valid."))
+        invitation = _locked_while_pending(
+            invitation, _("This invitation link is no longer valid.")
+        )
         if address_has_account(invitation.email):
             raise ValidationError(_("An account with this address exists: sign in to accept."))
         user = _new_user(

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
@@ -32,6 +34,12 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         # Django-level code (audit entries, selectors) reads the membership from the
         # underlying request too; a session cookie sent alongside must not change it.
         request._request.membership = token.membership
+        # A token's requests speak its owner's language, as the owner's sessions do,
+        # unless the client asks for one itself.
+        language = token.membership.user.language
+        if language in dict(settings.LANGUAGES) and "HTTP_ACCEPT_LANGUAGE" not in request.META:
+            translation.activate(language)
+            request._request.LANGUAGE_CODE = language
         return token.membership.user, token
 
     def authenticate_header(self, request):

@@ -3,7 +3,14 @@
 from django.urls import reverse
 
 from apps.core.audit_display import register_record_kind
-from apps.monitoring.models import AgencyReport, LicenceStatusChange, RecruitmentAgency
+from apps.monitoring.models import (
+    AgencyContact,
+    AgencyLink,
+    AgencyReport,
+    JobAd,
+    LicenceStatusChange,
+    RecruitmentAgency,
+)
 
 
 def _visible(membership, ids):
@@ -21,3 +28,20 @@ register_record_kind(
 )
 register_record_kind("agencyreport", model=AgencyReport)
 register_record_kind("licencestatuschange", model=LicenceStatusChange)
+
+
+def _job_ads_visible(membership, ids):
+    from apps.monitoring.selectors import job_ads_for
+
+    return job_ads_for(membership).filter(pk__in=ids).values_list("pk", flat=True)
+
+
+register_record_kind(
+    "jobad",
+    model=JobAd,
+    detail_keys=("job_ad",),
+    url=lambda pk: reverse("job_ad_detail", args=[pk]),
+    visible=_job_ads_visible,
+)
+register_record_kind("agencycontact", model=AgencyContact)
+register_record_kind("agencylink", model=AgencyLink)

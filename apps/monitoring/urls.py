@@ -9,4 +9,12 @@ urlpatterns = [
     path("<int:agency_id>/", views.agency_detail, name="agency_detail"),
     path("<int:agency_id>/edit/", views.agency_edit, name="agency_edit"),
     path("<int:agency_id>/reports/", views.agency_report_add, name="agency_report_add"),
+    path("<int:agency_id>/contacts/", views.agency_contact_add, name="agency_contact_add"),
+    path("<int:agency_id>/links/", views.agency_link_add, name="agency_link_add"),
+    path("job-ads/", views.job_ad_list, name="job_ad_list"),
+    path("job-ads/new/", views.job_ad_new, name="job_ad_new"),
+    path("job-ads/<int:job_ad_id>/", views.job_ad_detail, name="job_ad_detail"),
+    path("job-ads/<int:job_ad_id>/edit/", views.job_ad_edit, name="job_ad_edit"),
+    path("job-ads/<int:job_ad_id>/status/", views.job_ad_status, name="job_ad_status"),
+    path("job-ads/<int:job_ad_id>/archive/", views.job_ad_archive, name="job_ad_archive"),
 ]

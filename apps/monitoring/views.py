@@ -5,17 +5,29 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from apps.accounts.access import member_with
 from apps.accounts.roles import Permission
+from apps.core import audit
+from apps.core.form_actions import add_service_error, submit
+from apps.core.models import AuditEntry
 from apps.core.selectors import reference_choices, reference_labels
 from apps.core.widgets import LocalDateInput
-from apps.monitoring import selectors, services
-from apps.monitoring.models import AgencyReport, LicenceStatus
+from apps.monitoring import alerts, risk, selectors, services
+from apps.monitoring.models import (
+    AgencyContact,
+    AgencyReport,
+    JobAdStatus,
+    LicenceStatus,
+    RiskBand,
+    SourceType,
+)
 from apps.people.services import NotAllowed
 
 LOOKUP_LIMIT = 10
@@ -75,6 +87,11 @@ class AgencyReportForm(forms.Form):
         label=gettext_lazy("Text"),
         max_length=services.REPORT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    occurred_on = forms.DateField(
+        label=gettext_lazy("Date of the events (for a complaint)"),
+        required=False,
+        widget=LocalDateInput(),
     )
 
 
@@ -173,7 +190,10 @@ def agency_edit(request, agency_id):
     return _agency_form(request, m, agency)
 
 
-def _render_detail(request, m, agency, report_form=None, status=200):
+def _render_detail(request, m, agency, report_form=None, status=200, contact_form=None,
+                   link_form=None):  # fmt: skip
+    can_edit_entry = services.may_edit_agency(m, agency)
+    can_link = m.can(Permission.VIEW_CASES)
     return render(
         request,
         "monitoring/agency_detail.html",
@@ -182,7 +202,14 @@ def _render_detail(request, m, agency, report_form=None, status=200):
             history=selectors.agency_status_history(m, agency),
             reports=selectors.agency_reports(m, agency),
             report_form=report_form or AgencyReportForm(),
-            can_edit_entry=services.may_edit_agency(m, agency),
+            can_edit_entry=can_edit_entry,
+            contacts=selectors.agency_contacts(m, agency),
+            contact_form=(contact_form or AgencyContactForm()) if can_edit_entry else None,
+            links=selectors.agency_links(m, agency),
+            link_count=selectors.agency_link_count(m, agency),
+            link_form=(link_form or AgencyLinkForm()) if can_link else None,
+            alerts=alerts.alerts_for_agency(m, agency),
+            job_ads=selectors.job_ads_for(m, agency_id=agency.pk)[:20],
         ),
         status=status,
     )
@@ -209,6 +236,7 @@ def agency_report_add(request, agency_id):
                 agency=agency,
                 kind=form.cleaned_data["kind"],
                 body=form.cleaned_data["body"],
+                occurred_on=form.cleaned_data.get("occurred_on"),
                 request=request,
             )
         except NotAllowed:
@@ -220,3 +248,287 @@ def agency_report_add(request, agency_id):
             messages.success(request, _("Added to the agency's page."))
             return redirect("agency_detail", agency_id=agency.pk)
     return _render_detail(request, m, agency, report_form=form, status=400)
+
+
+class AgencyContactForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=AgencyContact.Kind.choices)
+    value = forms.CharField(
+        label=gettext_lazy("Address, number or account"), max_length=services.CONTACT_MAX_LENGTH
+    )
+    official = forms.BooleanField(
+        label=gettext_lazy("Official (licence register or the agency's own site): shown publicly"),
+        required=False,
+    )
+
+
+class AgencyLinkForm(forms.Form):
+    case = forms.IntegerField(label=gettext_lazy("Case number"), min_value=1)
+    note = forms.CharField(
+        label=gettext_lazy("Note"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+
+def _owned_agency(request, agency_id):
+    m = member_with(request, Permission.EDIT_AGENCIES)
+    agency = selectors.agency_for(m, agency_id)
+    if not services.may_edit_agency(m, agency):
+        raise PermissionDenied
+    return m, agency
+
+
+@login_required
+def agency_contact_add(request, agency_id):
+    m, agency = _owned_agency(request, agency_id)
+    if request.method != "POST":
+        return redirect("agency_detail", agency_id=agency.pk)
+    form = AgencyContactForm(request.POST)
+    return submit(
+        request,
+        form,
+        lambda d: services.add_agency_contact(membership=m, agency=agency, request=request, **d),
+        success=_("Contact added."),
+        done=reverse("agency_detail", args=[agency.pk]),
+        page=lambda f: _render_detail(request, m, agency, contact_form=f, status=400),
+    )
+
+
+@login_required
+def agency_link_add(request, agency_id):
+    """Link the agency to a case of the member's organisation (seen by it alone)."""
+    m = _reader(request)
+    if not m.can(Permission.VIEW_CASES):
+        raise PermissionDenied
+    agency = selectors.agency_for(m, agency_id)
+    if request.method != "POST":
+        return redirect("agency_detail", agency_id=agency.pk)
+    form = AgencyLinkForm(request.POST)
+
+    def save(d):
+        from apps.cases.selectors import cases_visible_to
+
+        case = cases_visible_to(m).filter(pk=d["case"]).first()
+        if case is None:
+            raise ValidationError({"case": _("No such case in your organisation.")})
+        services.link_agency_to_case(
+            membership=m, agency=agency, case=case, note=d["note"], request=request
+        )
+
+    return submit(
+        request,
+        form,
+        save,
+        success=_("Agency linked to the case."),
+        done=reverse("agency_detail", args=[agency.pk]),
+        page=lambda f: _render_detail(request, m, agency, link_form=f, status=400),
+    )
+
+
+# Job advertisements ------------------------------------------------------------------
+
+
+class MultiLineListField(forms.CharField):
+    """One value a line (phones, payment details)."""
+
+    widget = forms.Textarea(attrs={"rows": 2})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return [v.strip() for v in (value or "").splitlines() if v.strip()]
+
+
+class JobAdForm(forms.Form):
+    source_type = forms.ChoiceField(label=gettext_lazy("Source"), choices=SourceType.choices)
+    source_name = forms.CharField(
+        label=gettext_lazy("Where it was seen"), max_length=200, required=False,
+        help_text=gettext_lazy("Newspaper, site, group or channel name."),
+    )  # fmt: skip
+    captured_on = forms.DateField(label=gettext_lazy("Captured on"), widget=LocalDateInput())
+    text = forms.CharField(
+        label=gettext_lazy("Text of the advertisement"), required=False,
+        max_length=services.TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 5}),
+    )  # fmt: skip
+    archive = forms.FileField(
+        label=gettext_lazy("Archived copy (screenshot, PDF; at most 10 MB)"), required=False
+    )
+    promised_job = forms.CharField(label=gettext_lazy("Promised job"), max_length=200,
+                                   required=False)  # fmt: skip
+    country = forms.ChoiceField(label=gettext_lazy("Country"), required=False)
+    pay = forms.CharField(label=gettext_lazy("Pay promised"), max_length=120, required=False)
+    conditions = forms.CharField(
+        label=gettext_lazy("Conditions"), required=False, max_length=services.TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+    phones = MultiLineListField(label=gettext_lazy("Phones (one a line)"), required=False)
+    payment_details = MultiLineListField(
+        label=gettext_lazy("Payment details: cards, accounts, wallets (one a line)"),
+        required=False,
+    )
+    agency = forms.IntegerField(
+        label=gettext_lazy("Agency number in the register"), required=False, min_value=1
+    )
+    red_flags = forms.MultipleChoiceField(
+        label=gettext_lazy("Red flags"),
+        choices=risk.flag_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "—"), *reference_choices("country")]
+
+    @staticmethod
+    def initial_from(job_ad) -> dict:
+        data = {k: getattr(job_ad, k) for k in services.JOB_AD_FIELDS}
+        data["agency"] = job_ad.agency_id
+        return data
+
+    def job_ad_data(self) -> dict:
+        return {k: self.cleaned_data.get(k) for k in services.JOB_AD_FIELDS}
+
+
+class JobAdStatusForm(forms.Form):
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=JobAdStatus.choices)
+    case = forms.IntegerField(
+        label=gettext_lazy("Case number (to link the advertisement to a case)"),
+        required=False,
+        min_value=1,
+    )
+
+
+@login_required
+def job_ad_list(request):
+    m = member_with(request, Permission.EDIT_AGENCIES)
+    filters = {
+        "status": request.GET.get("status", "") if request.GET.get("status") in JobAdStatus.values else "",
+        "band": request.GET.get("band", "") if request.GET.get("band") in RiskBand.values else "",
+    }  # fmt: skip
+    page = Paginator(selectors.job_ads_for(m, **filters), 50).get_page(request.GET.get("page"))
+    audit.shown(m, page.object_list, request=request)
+    return render(
+        request,
+        "monitoring/job_ad_list.html",
+        _context(
+            page=page, filters=filters, statuses=JobAdStatus.choices, bands=RiskBand.choices
+        ),  # fmt: skip
+    )
+
+
+def _job_ad_form(request, m, job_ad=None):
+    if request.method == "POST":
+        form = JobAdForm(request.POST, request.FILES)
+
+        def save(_data):
+            return services.save_job_ad(
+                membership=m,
+                data=form.job_ad_data(),
+                job_ad=job_ad,
+                archive=form.cleaned_data.get("archive"),
+                request=request,
+            )
+
+        if form.is_valid():
+            try:
+                job_ad = save(None)
+            except NotAllowed:
+                raise PermissionDenied
+            except ValidationError as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, _("Job advertisement saved."))
+                return redirect("job_ad_detail", job_ad_id=job_ad.pk)
+        status = 400
+    else:
+        initial = JobAdForm.initial_from(job_ad) if job_ad else {
+            "captured_on": timezone.localdate(), "agency": request.GET.get("agency") or None}  # fmt: skip
+        form = JobAdForm(initial=initial)
+        status = 200
+    return render(
+        request, "monitoring/job_ad_form.html", {"form": form, "job_ad": job_ad}, status=status
+    )
+
+
+@login_required
+def job_ad_new(request):
+    return _job_ad_form(request, member_with(request, Permission.EDIT_AGENCIES))
+
+
+@login_required
+def job_ad_edit(request, job_ad_id):
+    m = member_with(request, Permission.EDIT_AGENCIES)
+    return _job_ad_form(request, m, selectors.job_ad_for(m, job_ad_id))
+
+
+def _render_job_ad(request, m, job_ad, status_form=None, status=200):
+    return render(
+        request,
+        "monitoring/job_ad_detail.html",
+        _context(
+            job_ad=job_ad,
+            agency=job_ad.agency,
+            flags=[
+                (code, risk.RED_FLAGS[code][1], risk.RED_FLAGS[code][0])
+                for code in job_ad.red_flags
+                if code in risk.RED_FLAGS
+            ],  # fmt: skip
+            alerts=alerts.alerts_for_job_ad(m, job_ad),
+            status_form=status_form or JobAdStatusForm(initial={"status": job_ad.status}),
+        ),
+        status=status,
+    )
+
+
+@login_required
+def job_ad_detail(request, job_ad_id):
+    """An advertisement with its red flags, risk and alerts (its text is audited as seen)."""
+    m = member_with(request, Permission.EDIT_AGENCIES)
+    job_ad = selectors.job_ad_for(m, job_ad_id)
+    audit.by_member(AuditEntry.Action.VIEW, m, job_ad, request)
+    return _render_job_ad(request, m, job_ad)
+
+
+@login_required
+def job_ad_status(request, job_ad_id):
+    m = member_with(request, Permission.EDIT_AGENCIES)
+    job_ad = selectors.job_ad_for(m, job_ad_id)
+    if request.method != "POST":
+        return redirect("job_ad_detail", job_ad_id=job_ad.pk)
+    form = JobAdStatusForm(request.POST)
+
+    def save(d):
+        from apps.cases.selectors import cases_visible_to
+
+        case = None
+        if d.get("case"):
+            case = cases_visible_to(m).filter(pk=d["case"]).first()
+            if case is None:
+                raise ValidationError({"case": _("No such case in your organisation.")})
+        services.change_job_ad_status(
+            membership=m, job_ad=job_ad, status=d["status"], case=case, request=request
+        )
+
+    return submit(
+        request,
+        form,
+        save,
+        success=_("Status changed."),
+        done=reverse("job_ad_detail", args=[job_ad.pk]),
+        page=lambda f: _render_job_ad(request, m, job_ad, status_form=f, status=400),
+    )
+
+
+@login_required
+def job_ad_archive(request, job_ad_id):
+    """Download the archived copy (decrypted; audited)."""
+    m = member_with(request, Permission.EDIT_AGENCIES)
+    job_ad = selectors.job_ad_for(m, job_ad_id)
+    if not job_ad.archive_storage:
+        raise Http404
+    data = services.read_job_ad_archive(membership=m, job_ad=job_ad, request=request)
+    response = HttpResponse(data, content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="job-ad-{job_ad.pk}-archive"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

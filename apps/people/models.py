@@ -110,7 +110,12 @@ class Person(models.Model):
 class PersonNameKey(models.Model):
     """A keyed hash of one normalised name key of a person (blind index)."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    # No database constraint: about sixty rows a person, and PostgreSQL checks a
+    # foreign key row by row, which cost a 100,000-person import a third of its time
+    # (docs/decisions/0018). Deleting a person through Django still deletes the keys.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     key = models.BigIntegerField()
     # The shape of the name the key came from (apps.people.name_shape), so that
     # search ranks and breaks ties in SQL: its token count, and a keyed hash of its

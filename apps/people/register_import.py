@@ -30,12 +30,10 @@ people are written in batches of multi-row statements (see `_Writer`), not one
 """
 
 import csv
-import hashlib
 import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from itertools import combinations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
@@ -45,21 +43,18 @@ from django.utils.translation import gettext as _
 from apps.accounts.roles import Permission
 from apps.cases.models import Case, CaseNote, CaseStatus
 from apps.core import audit
-from apps.core.crypto import organization_index_key
 from apps.core.date_rules import past_event_problem
 from apps.core.input_limits import check_zip, control_character_message, visible_text
 from apps.core.models import AuditEntry
 from apps.core.selectors import reference_codes
 from apps.core.staged_upload import PlanChanged
 from apps.people.models import Person, PersonNameKey, PersonNumberKey, Sex, register_number_key
-from apps.people.name_keys import name_tokens, stored_keys
-from apps.people.name_shape import written_forms
 from apps.people.numbers import number_keys
 from apps.people.selectors import RegisterNumbers
 from apps.people.services import (
     index_person_name,
     index_person_numbers,
-    key_spellings,
+    name_key_hasher,
     require,
 )
 from apps.people.validation import earliest_birth_day, parse_partial_date, split_list
@@ -745,7 +740,7 @@ def apply_import(membership, plan: ImportPlan, *, request=None) -> ImportReport:
     now = timezone.now()
     updates = [r for r in plan.rows if r.existing_id is not None]
     creates = [r for r in plan.rows if r.existing_id is None]
-    writer = _Writer(organization, user, now, NameKeyHasher(organization.pk))
+    writer = _Writer(organization, user, now, name_key_hasher(organization.pk))
     # Counted again as written: a case may have been opened since the check.
     report.cases_created = report.cases_updated = report.notes_added = 0
     batched = (
@@ -986,10 +981,11 @@ class _Inserter:
             for row in rows
         ]
 
-    def insert(self, rows: list[list], late: list | None = None) -> list[int]:
-        """Insert prepared rows (after their `late` values) and return their ids in order."""
+    def insert(self, rows: list[list], late: list | None = None, ids=None) -> list[int]:
+        """Insert prepared rows (after their `late` values) and return their ids in order.
+        On PostgreSQL `ids` may be given, taken beforehand with next_ids()."""
         if connection.vendor == "postgresql":
-            return self._copy(rows, late)
+            return self._copy(rows, late, ids)
         ids: list[int] = []
         with connection.cursor() as cur:
             for i in range(0, len(rows), self.per_statement):
@@ -1007,15 +1003,22 @@ class _Inserter:
                 ids += sorted(r[0] for r in cur.fetchall())
         return ids
 
-    def _copy(self, rows: list[list], late: list | None) -> list[int]:
-        """PostgreSQL: COPY, several times faster than INSERT; the ids are taken
-        from the table's sequence first, since COPY cannot return them."""
+    def next_ids(self, n: int) -> list[int]:
+        """PostgreSQL: n ids from the table's sequence (COPY cannot return them)."""
+        if not n:
+            return []
         with connection.cursor() as cur:
             cur.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [self.model._meta.db_table, self.model._meta.pk.column, len(rows)],
+                [self.model._meta.db_table, self.model._meta.pk.column, n],
             )
-            ids = [r[0] for r in cur.fetchall()]
+            return [r[0] for r in cur.fetchall()]
+
+    def _copy(self, rows: list[list], late: list | None, ids=None) -> list[int]:
+        """PostgreSQL: COPY, several times faster than INSERT."""
+        if ids is None:
+            ids = self.next_ids(len(rows))
+        with connection.cursor() as cur:
             fixed = self.fixed_values
             with cur.cursor.copy(self.copy) as copy:
                 for i, values in enumerate(rows):
@@ -1085,8 +1088,38 @@ class _Writer:
         )
 
     def write_all(self, rows: list[PlannedRow], report: ImportReport) -> None:
+        if connection.vendor == "postgresql":
+            self._write_all_streaming(rows, report)
+            return
         for i in range(0, len(rows), BATCH_SIZE):
             self.write(self.prepare(rows[i : i + BATCH_SIZE]), report)
+
+    def _write_all_streaming(self, rows: list[PlannedRow], report: ImportReport) -> None:
+        """PostgreSQL: the name keys (about 60 rows a person, most of the database's
+        work) first, in one COPY fed while the rows are prepared, then the prepared
+        people, cases and notes batch by batch.
+
+        The database inserts the keys on one core while this process hashes and
+        encrypts the following rows on the other: sending runs in psycopg's writer
+        thread, which waits for the server without holding the interpreter lock.
+        The people's ids are taken from the sequence beforehand, and the keys' foreign
+        key is checked at commit (it is deferred), so the keys may precede the people.
+        Still one transaction: a failure anywhere writes nothing.
+        """
+        person_ids = self.people.next_ids(len(rows))
+        batches: list[_Batch] = []
+
+        def key_lines():
+            for i in range(0, len(rows), BATCH_SIZE):
+                batch = self.prepare(rows[i : i + BATCH_SIZE])
+                ids = person_ids[i : i + BATCH_SIZE]
+                yield _name_key_lines(zip(ids, batch.keys, strict=True))
+                batch.keys = []  # written; no longer kept in memory
+                batches.append(batch)
+
+        _copy_name_key_lines(key_lines())
+        for n, batch in enumerate(batches):
+            self.write(batch, report, person_ids=person_ids[n * BATCH_SIZE : (n + 1) * BATCH_SIZE])
 
     def prepare(self, rows: list[PlannedRow]) -> _Batch:
         """Everything about a batch that needs no database."""
@@ -1115,11 +1148,14 @@ class _Writer:
             ],
         )
 
-    def write(self, batch: _Batch, report: ImportReport) -> list[int]:
-        """Writes a prepared batch; returns the new people's ids."""
-        person_ids = self.people.insert(batch.people)
+    def write(self, batch: _Batch, report: ImportReport, person_ids=None) -> list[int]:
+        """Writes a prepared batch; returns the new people's ids. Given `person_ids`
+        (taken beforehand), its name keys are taken as written already."""
+        keys_written = person_ids is not None
+        person_ids = self.people.insert(batch.people, ids=person_ids)
         _copy_history(Person, person_ids, self.now, self.user_id)
-        _insert_name_keys(zip(person_ids, batch.keys, strict=True))
+        if not keys_written:
+            _insert_name_keys(zip(person_ids, batch.keys, strict=True))
         _insert_number_keys(zip(person_ids, batch.numbers, strict=True))
         if not batch.cases:
             return person_ids
@@ -1182,7 +1218,10 @@ def _copy_history(model, ids: list[int], now, user_id) -> None:
     target = ", ".join([*source, "history_date", "history_type", "history_user_id"])
     target += ", history_change_reason"
     values = ", ".join([*source, "%s", "%s", "%s", "%s"])
-    where = f"{qn(model._meta.pk.column)} IN ({', '.join(['%s'] * len(ids))})"
+    if connection.vendor == "postgresql":
+        where, ids = f"{qn(model._meta.pk.column)} = ANY(%s)", [list(ids)]
+    else:
+        where = f"{qn(model._meta.pk.column)} IN ({', '.join(['%s'] * len(ids))})"
     # Only quoted names from the models' metadata are put into the text; values are parameters.
     sql = f"INSERT INTO {qn(history._meta.db_table)} ({target}) SELECT {values} FROM {qn(model._meta.db_table)} WHERE {where}"  # noqa: S608, E501
     with connection.cursor() as cur:
@@ -1208,12 +1247,10 @@ def _insert_name_keys(people) -> None:
         for person_id, entries in people
         for key, (tokens, spelling) in entries.items()
     )
+    if connection.vendor == "postgresql":
+        _copy_name_key_lines([_name_key_lines(people)])
+        return
     with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            with cur.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
         if connection.vendor != "sqlite":
             sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s)"  # noqa: S608
             cur.executemany(sql, list(rows))
@@ -1232,6 +1269,38 @@ def _insert_name_keys(people) -> None:
                 raw.execute(full, chunk)
             else:
                 raw.execute(head + ", ".join(["(?, ?, ?, ?)"] * (len(chunk) // 4)), chunk)
+
+
+_NAME_KEY_COPY_COLUMNS = ("person_id", "key", "tokens", "spelling")
+_COPY_NULL = "\\N"
+
+
+def _name_key_lines(people) -> str:
+    """COPY text of name-key rows of (person id, {key hash: (tokens, spelling)}) pairs:
+    whole numbers only, so nothing needs escaping; None is COPY's null."""
+    return "".join(
+        f"{person_id}\t{key}\t{tokens}\t{_COPY_NULL if spelling is None else spelling}\n"
+        for person_id, entries in people
+        for key, (tokens, spelling) in entries.items()
+    )
+
+
+def _copy_name_key_lines(chunks) -> None:
+    """PostgreSQL: one COPY of the name keys from an iterable of text chunks. A writer
+    thread sends each chunk while the next one is made (psycopg's QueuedLibpqWriter)."""
+    from psycopg.copy import QueuedLibpqWriter
+
+    qn = connection.ops.quote_name
+    table = qn(PersonNameKey._meta.db_table)
+    columns = ", ".join(qn(c) for c in _NAME_KEY_COPY_COLUMNS)
+    with connection.cursor() as cur:
+        raw = cur.cursor
+        with raw.copy(
+            f"COPY {table} ({columns}) FROM STDIN", writer=QueuedLibpqWriter(raw)
+        ) as copy:
+            for chunk in chunks:
+                if chunk:
+                    copy.write(chunk)
 
 
 def _insert_number_keys(people) -> None:
@@ -1341,98 +1410,3 @@ def _update_or_open_case(person, r: PlannedRow, organization, user, now, report)
     ):
         CaseNote.objects.create(case=case, body=r.note, author=user, created_at=now)
         report.notes_added += 1
-
-
-# --------------------------------------------------------------------------- name index
-
-
-class NameKeyHasher:
-    """`services.name_key_hashes()` for a whole register, much faster.
-
-    - Name parts recur (given names, fathers' names), so their tokens are kept.
-    - The stored keys of a name are the union of those of each pair of its tokens
-      (or of its only token); pairs such as given name + father's name recur, so
-      their hashes are kept per pair. Single-token keys ("s:...") recur the most
-      and are kept per key even when the pair is new.
-    - The HMAC-SHA256 of apps.core.crypto.blind_hash is computed from the key's
-      inner and outer padded states, prepared once (RFC 2104), instead of setting
-      up a new HMAC for each of the sixty keys of a person.
-
-    Tests check the result equals name_key_hashes() for generated names. Caches
-    are bounded.
-    """
-
-    CACHE_LIMIT = 50_000
-    PAIR_CACHE_LIMIT = 50_000
-
-    def __init__(self, organization_id: int):
-        key = organization_index_key(organization_id)
-        if len(key) > 64:
-            key = hashlib.sha256(key).digest()
-        key = key.ljust(64, b"\0")
-        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
-        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
-        self._tokens: dict[str, list[str]] = {}
-        self._pairs: dict[tuple[str, ...], frozenset[int]] = {}
-        self._singles: dict[str, int] = {}
-
-    def _hash(self, text: str) -> int:
-        inner = self._inner.copy()
-        inner.update(text.encode())
-        outer = self._outer.copy()
-        outer.update(inner.digest())
-        return int.from_bytes(outer.digest()[:8], "big", signed=True)
-
-    def _part_tokens(self, part: str) -> list[str]:
-        tokens = self._tokens.get(part)
-        if tokens is None:
-            if len(self._tokens) > self.CACHE_LIMIT:
-                self._tokens.clear()
-            tokens = self._tokens[part] = name_tokens(part)
-        return tokens
-
-    def _key_hash(self, key: str) -> int:
-        if not key.startswith("s:"):
-            return self._hash(key)
-        value = self._singles.get(key)
-        if value is None:
-            if len(self._singles) > self.CACHE_LIMIT:
-                self._singles.clear()
-            value = self._singles[key] = self._hash(key)
-        return value
-
-    def _keys(self, tokens: tuple[str, ...]) -> frozenset[int]:
-        hashes = self._pairs.get(tokens)
-        if hashes is None:
-            if len(self._pairs) > self.PAIR_CACHE_LIMIT:
-                self._pairs.clear()
-            hashes = frozenset(map(self._key_hash, stored_keys(list(tokens))))
-            self._pairs[tokens] = hashes
-        return hashes
-
-    def entries(self, *parts: str) -> dict[int, tuple[int, int | None]]:
-        """What services.name_key_entries() gives for these name parts: each key hash
-        with the name's shape (token count, keyed spelling hash), with the fast HMAC."""
-        tokens = name_tokens(*parts)
-        shapes = key_spellings(tokens, written_forms(*parts))
-        result: dict[int, tuple[int, int | None]] = {}
-        for key in stored_keys(tokens):
-            spelling = shapes.get(key)
-            result.setdefault(
-                self._key_hash(key),
-                (len(tokens), None if spelling is None else self._hash("w:" + spelling) >> 32),
-            )
-        return result
-
-    def hashes(self, *parts: str) -> set[int]:
-        tokens: list[str] = []
-        for part in parts:
-            for token in self._part_tokens(part or ""):
-                if token not in tokens:
-                    tokens.append(token)
-        result: set[int] = set()
-        if len(tokens) == 1:
-            result |= self._keys((tokens[0],))
-        for pair in combinations(tokens, 2):
-            result |= self._keys(pair)
-        return result

@@ -69,7 +69,10 @@ def register_import_view(request, membership):
     """GET: the upload form (or the template CSV); POST: upload, confirm or cancel."""
     if request.method == "GET" and request.GET.get("template") == "csv":
         return _template_csv()
-    return REGISTER_IMPORT.handle(request, membership)
+    from apps.linkage.import_preview import with_possible_matches
+
+    # The preview marks new people who may already be registered (apps.linkage).
+    return with_possible_matches(REGISTER_IMPORT, membership, request).handle(request, membership)
 
 
 def _template_csv() -> HttpResponse:

@@ -1,6 +1,9 @@
 """Every write to people: validation has happened in the form or serializer;
 these functions write in one transaction, keep the name index in step and audit."""
 
+import hashlib
+import hmac
+from functools import lru_cache
 from itertools import combinations
 
 from django.db import IntegrityError, transaction
@@ -9,11 +12,11 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.roles import Permission
 from apps.core import audit
-from apps.core.crypto import blind_hash, organization_index_key
+from apps.core.crypto import organization_index_key
 from apps.core.models import AuditEntry
 from apps.people.models import Person, PersonNameKey, PersonNumberKey, register_number_key
 from apps.people.name_keys import name_tokens, stored_keys
-from apps.people.name_shape import spelling_hash, written_forms
+from apps.people.name_shape import written_forms
 from apps.people.numbers import number_keys
 
 PERSON_FIELDS = (
@@ -93,38 +96,107 @@ def name_key_entries(person: Person) -> dict[int, tuple[int, int | None]]:
     organisation like the keys. A key shared by the name and an alias keeps the
     name's shape.
     """
-    org_key = organization_index_key(person.organization_id)
-    entries: dict[int, tuple[int, int | None]] = {}
-    names = [(person.family_name, person.given_name, person.patronymic)]
-    names += [(alias,) for alias in person.other_names or []]
-    for parts in names:
-        tokens = name_tokens(*parts)
-        written = written_forms(*parts)
-        shapes = key_spellings(tokens, written)
-        for k in stored_keys(tokens):
-            h = blind_hash(org_key, k)
-            if h not in entries:
-                spelling = shapes.get(k)
-                entries[h] = (
-                    len(tokens),
-                    None if spelling is None else spelling_hash(org_key, spelling),
-                )
+    hasher = name_key_hasher(person.organization_id)
+    entries = hasher.entries(person.family_name, person.given_name, person.patronymic)
+    for alias in person.other_names or []:
+        for h, shape in hasher.entries(alias).items():
+            entries.setdefault(h, shape)
     return entries
 
 
-def key_spellings(tokens: list[str], written: dict[str, str]) -> dict[str, str]:
-    """Which tokens, as written, each key comes from: a key of one token, or a pair
-    (also used by the register import's fast writer)."""
-    out: dict[str, str] = {}
-    for a, b in combinations(tokens, 2):
-        spelling = "|".join(sorted((written.get(a, a), written.get(b, b))))
-        for k in stored_keys([a, b]):
-            if k.startswith("p:"):
-                out.setdefault(k, spelling)
-    for a in tokens:
-        for k in stored_keys([a]):
-            out.setdefault(k, written.get(a, a))
-    return out
+def name_key_hasher(organization_id) -> "NameKeyHasher":
+    """The organisation's hasher, shared so that its caches serve every write."""
+    return _hasher_for_key(organization_id, organization_index_key(organization_id))
+
+
+@lru_cache(maxsize=64)
+def _hasher_for_key(organization_id, _index_key: bytes) -> "NameKeyHasher":
+    # Keyed by the index key too: a rotated key (or a test's keyring) gets a new hasher.
+    return NameKeyHasher(organization_id)
+
+
+class NameKeyHasher:
+    """The one rule that turns a name into its blind-index entries (name_key_entries,
+    the register import, reindexing, the benchmarks): every key of
+    name_keys.stored_keys() hashed with crypto.blind_hash under the organisation's
+    index key, each with the name's shape (token count, spelling hash of the
+    tokens as written, name_shape.spelling_hash).
+
+    A register repeats name parts, token pairs and spellings, so these are kept
+    (caches bounded), and the HMAC key is set up once (hmac.copy()) instead of for
+    each of a person's sixty keys: a register of 100,000 names hashes in seconds.
+    """
+
+    CACHE_LIMIT = 50_000
+
+    def __init__(self, organization_id: int):
+        self._hmac = hmac.new(organization_index_key(organization_id), digestmod=hashlib.sha256)
+        self._parts: dict[str, tuple[list[str], list[tuple[str, str]]]] = {}
+        self._singles: dict[str, tuple[int, ...]] = {}
+        self._pairs: dict[tuple[str, str], tuple[int, ...]] = {}
+        self._spellings: dict[str, int] = {}
+
+    def _hash(self, text: str) -> int:
+        """crypto.blind_hash with the key already set up."""
+        mac = self._hmac.copy()
+        mac.update(text.encode())
+        return int.from_bytes(mac.digest()[:8], "big", signed=True)
+
+    def _cached(self, cache: dict, key, make):
+        value = cache.get(key)
+        if value is None:
+            if len(cache) >= self.CACHE_LIMIT:
+                cache.clear()
+            value = cache[key] = make(key)
+        return value
+
+    def _part(self, part: str) -> tuple[list[str], list[tuple[str, str]]]:
+        # name_tokens and name_shape.written_forms of one part, merged across parts below.
+        return self._cached(
+            self._parts, part, lambda p: (name_tokens(p), list(written_forms(p).items()))
+        )
+
+    def _single_hashes(self, token: str) -> tuple[int, ...]:
+        return self._cached(
+            self._singles, token, lambda t: tuple(map(self._hash, stored_keys([t])))
+        )
+
+    def _pair_hashes(self, pair: tuple[str, str]) -> tuple[int, ...]:
+        # The pair keys of stored_keys([a, b]) (its single keys are the tokens' own).
+        return self._cached(
+            self._pairs,
+            pair,
+            lambda p: tuple(self._hash(k) for k in stored_keys(list(p)) if k.startswith("p:")),
+        )
+
+    def _spelling(self, spelling: str) -> int:
+        return self._cached(self._spellings, spelling, lambda w: self._hash("w:" + w) >> 32)
+
+    def entries(self, *parts: str) -> dict[int, tuple[int, int | None]]:
+        """Each key hash of one name (its parts in order) with the name's shape."""
+        tokens: list[str] = []
+        written: dict[str, str] = {}
+        for part in parts:
+            part_tokens, part_written = self._part(part or "")
+            tokens += [t for t in part_tokens if t not in tokens]
+            for token, piece in part_written:
+                written.setdefault(token, piece)
+        count = len(tokens)
+        result: dict[int, tuple[int, int | None]] = {}
+        # A key made by two pairs keeps the first pair's spelling (pairs in order).
+        for a, b in combinations(tokens, 2):
+            spelling = self._spelling("|".join(sorted((written.get(a, a), written.get(b, b)))))
+            for h in self._pair_hashes((a, b)):
+                result.setdefault(h, (count, spelling))
+        for a in tokens:
+            spelling = self._spelling(written.get(a, a))
+            for h in self._single_hashes(a):
+                result.setdefault(h, (count, spelling))
+        return result
+
+    def hashes(self, *parts: str) -> set[int]:
+        """The key hashes of one name, without the shape."""
+        return set(self.entries(*parts))
 
 
 def name_key_rows(person: Person) -> list[PersonNameKey]:

@@ -15,12 +15,14 @@ from collections import Counter
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Case as Choose
 from django.db.models import Count, IntegerField, Q, Sum, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, TruncMonth
 
+from apps.operations.db_router import reading_reports
+from apps.operations.db_router import report_connection as connection
 from apps.statistics import age, cellkey
 
 NOT_RECORDED = "unknown"
@@ -47,7 +49,7 @@ def report_transaction():
     """One transaction for all the report's statements (one snapshot of the data). On
     PostgreSQL, for this transaction only: grouping 150,000 persons in memory rather than
     on disk, and no JIT compilation, which costs more than it saves on these plans."""
-    with transaction.atomic():
+    with reading_reports() as alias, transaction.atomic(using=alias):  # replica if set
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:
                 cur.execute("SET LOCAL work_mem = '64MB'")

@@ -8,7 +8,7 @@ from itertools import product
 
 from django.utils.translation import gettext as _
 
-from apps.statistics import age, cellkey, counting, disclosure
+from apps.statistics import age, cellkey, counting, disclosure, sources
 from apps.statistics.report import MARGINS, TABLES, Report, ReportScope, Table
 
 
@@ -119,6 +119,19 @@ def count_all(scope: ReportScope) -> tuple[dict[str, Table], Table]:
         name: layout(name, dims, *counts[name][:2], domains, *counts[name][2:])
         for name, dims in TABLES
     }
+    for source in sources.source_tables():
+        # Each domain app's tables (apps.statistics.sources), counted in their own
+        # transaction: they read other tables than the ones above.
+        with counting.report_transaction():
+            counted = source.count(scope)
+        tables[source.name] = layout(
+            source.name,
+            list(source.dimensions),
+            counted.cells,
+            counted.total,
+            {**domains, **{d: list(v) for d, v in source.domains.items()}},
+            counted.total_key,
+        )
     stays = layout("shelter_stays", ["shelter_type"], shelters["stays"], None, domains)
     # The stays table must have the same rows as the bed-nights table.
     nights_keys = [r["shelter_type"] for r in tables["shelter_bed_nights"].rows]
@@ -176,6 +189,8 @@ def notes(scope: ReportScope) -> list[str]:
             "contribute to it."
         ),
     ]
+    for source in sources.source_tables():
+        out.extend(str(note) for note in source.notes)
     if scope.disclosure_control:
         out.append(perturbation_note())
         out.append(
@@ -211,8 +226,11 @@ def assemble(scope: ReportScope) -> Report:
     if scope.disclosure_control:
         # Noise first, then suppression on the published (noisy) values, so that whether a
         # cell is suppressed depends on the same consistent value in every report.
+        unperturbed = {"shelter_bed_nights"} | {
+            s.name for s in sources.source_tables() if not s.perturbed
+        }
         for name, table in tables.items():
-            if name != "shelter_bed_nights":
+            if name not in unperturbed:
                 cellkey.perturb(table)
         cellkey.perturb(stays)
         threshold = disclosure.effective_threshold(scope.threshold)
@@ -225,4 +243,5 @@ def assemble(scope: ReportScope) -> Report:
                 disclosure.protect_with_margins(table, tables[rows], tables[cols], threshold)
             elif name not in linked:
                 disclosure.protect(table, threshold)
-    return Report(scope=scope, tables=[tables[name] for name, _dims in TABLES], notes=notes(scope))
+    order = [name for name, _dims in TABLES] + [s.name for s in sources.source_tables()]
+    return Report(scope=scope, tables=[tables[name] for name in order], notes=notes(scope))

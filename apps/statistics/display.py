@@ -21,6 +21,7 @@ from apps.core.selectors import reference_labels
 from apps.hotline.models import CallerCategory, Urgency
 from apps.people.models import Sex
 from apps.referrals.models import ReferralStatus
+from apps.statistics import sources
 from apps.statistics.report import SUPPRESSED, Report, Table
 
 MONTH = "month"
@@ -111,6 +112,9 @@ def _own_labels() -> dict[str, dict[str, str]]:
 
 def code_labels(table_name: str, dimension: str) -> dict[str, str]:
     """Code → label in the active language for one dimension of one table."""
+    source = sources.source_table(table_name)
+    if source is not None:
+        return {str(k): str(v) for k, v in source.labels(dimension).items()}
     own = _own_labels()
     labels: dict[str, str] = {}
     if dimension == "case_type":
@@ -202,10 +206,17 @@ class ShownTable:
 
 
 def table_title(name: str) -> str:
+    source = sources.source_table(name)
+    if source is not None:
+        return str(source.title)
     return str(TABLE_TITLES.get(name, name.replace("_", " ")))
 
 
 def dimension_title(name: str) -> str:
+    if name not in DIMENSION_TITLES:
+        for source in sources.source_tables():
+            if name in source.dimension_titles:
+                return str(source.dimension_titles[name])
     return str(DIMENSION_TITLES.get(name, name.replace("_", " ")))
 
 
@@ -342,7 +353,16 @@ def shown_sections(report: Report) -> list[ShownSection]:
     names comes last under "Other tables", so nothing counted is ever left out."""
     tables = {t.name: t for t in report.tables}
     out, placed = [], set()
-    for slug, title, names in SECTIONS:
+    sections = list(SECTIONS)
+    for source in sources.source_tables():
+        slug, title = source.section
+        for i, (s_slug, s_title, names) in enumerate(sections):
+            if s_slug == slug:
+                sections[i] = (s_slug, s_title, [*names, source.name])
+                break
+        else:
+            sections.append((slug, title, [source.name]))
+    for slug, title, names in sections:
         shown_here = [shown_table(tables[n], report) for n in names if n in tables]
         placed.update(names)
         if shown_here:

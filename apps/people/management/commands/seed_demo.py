@@ -5,7 +5,10 @@ count and, in the national view, some small numbers to suppress."""
 
 import random
 from datetime import date, timedelta
+from importlib import import_module
+from importlib.util import find_spec
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -128,6 +131,12 @@ class Command(BaseCommand):
             calls = max(people // 2, 10) if people else 0
             for _ in range(calls):
                 self._call(rng, members["operator@demo.example"])
+            # Each domain app's own demo records (`<app>/demo_data.py` with
+            # `seed(members=, organizations=, rng=)`), in the order of INSTALLED_APPS.
+            for config in apps.get_app_configs():
+                module_name = f"{config.name}.demo_data"
+                if config.name.startswith("apps.") and find_spec(module_name) is not None:
+                    import_module(module_name).seed(members=members, organizations=orgs, rng=rng)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded: {people} fictitious people, {calls} hotline calls."

@@ -1,0 +1,482 @@
+"""Consultations, proceedings (with stages, charges, verdicts and sentences), hearings
+and deadlines in the REST API; scoped and audited like the pages, written through the
+same services (LEGAL_WORK; another organisation's record is a 404)."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
+
+from apps.accounts.roles import Permission
+from apps.api.audited import AuditedReadMixin
+from apps.api.permissions import HasMembership
+from apps.legal import selectors, services
+from apps.legal.models import (
+    AgeBand,
+    Channel,
+    Charge,
+    ClientRole,
+    CodeEdition,
+    Consultation,
+    ConsultationOutcome,
+    Currency,
+    CustodyStatus,
+    Deadline,
+    Decision,
+    Defendant,
+    Hearing,
+    HearingStatus,
+    LegalArea,
+    Proceeding,
+    ProceedingKind,
+    Sentence,
+    Stage,
+    StageType,
+    Verdict,
+    VerdictOutcome,
+)
+from apps.people.services import NotAllowed, StaleEdit
+
+
+def choice(choices, **kwargs):
+    """A choice field with its values inline in the schema (no enum name collisions)."""
+    values = [value for value, _label in choices]
+    if kwargs.get("allow_blank"):
+        values.append("")
+
+    @extend_schema_field({"type": "string", "allOf": [{"enum": values}]})
+    class InlineChoiceField(serializers.ChoiceField):
+        pass
+
+    return InlineChoiceField(choices=choices, **kwargs)
+
+
+def _write(call):
+    try:
+        return call()
+    except NotAllowed:
+        raise PermissionDenied()
+    except StaleEdit as exc:
+        raise ApiValidationError({"version": [str(exc)]})
+    except DjangoValidationError as exc:
+        raise ApiValidationError(getattr(exc, "message_dict", None) or exc.messages)
+
+
+# --- serializers -----------------------------------------------------------------------
+
+
+class ConsultationSerializer(serializers.ModelSerializer):
+    person = serializers.IntegerField(source="person_id", required=False, allow_null=True)
+    channel = choice(Channel.choices)
+    legal_area = choice(LegalArea.choices)
+    outcome = choice(ConsultationOutcome.choices)
+    age_band = choice(AgeBand.choices, required=False)
+    given_by = serializers.IntegerField(source="given_by_id", read_only=True)
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "id", "given_on", "channel", "person", "sex", "age_band", "region",
+            "legal_area", "question", "advice", "outcome", "given_by",
+        ]  # fmt: skip
+        read_only_fields = ["id", "given_by"]
+
+
+class SentenceSerializer(serializers.ModelSerializer):
+    fine_currency = choice(Currency.choices, required=False, allow_blank=True)
+
+    class Meta:
+        model = Sentence
+        fields = ["prison_days", "suspended", "fine_amount", "fine_currency", "probation_days"]
+
+
+class VerdictSerializer(serializers.ModelSerializer):
+    outcome = choice(VerdictOutcome.choices)
+    sentence = SentenceSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Verdict
+        fields = ["id", "stage", "outcome", "ground", "decided_on", "sentence"]
+
+
+class ChargeSerializer(serializers.ModelSerializer):
+    edition = serializers.CharField(source="article.edition", read_only=True)
+    article = serializers.CharField(source="article.number", read_only=True)
+    verdict = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Charge
+        fields = ["id", "edition", "article", "part", "paragraph", "charged_on", "verdict"]
+
+    @extend_schema_field(VerdictSerializer(allow_null=True))
+    def get_verdict(self, charge):
+        verdict = getattr(charge, "verdict", None) if hasattr(charge, "verdict") else None
+        return VerdictSerializer(verdict).data if verdict else None
+
+
+class DefendantSerializer(serializers.ModelSerializer):
+    custody_status = choice(CustodyStatus.choices, required=False)
+    charges = ChargeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Defendant
+        fields = [
+            "id", "name", "public_official", "custody_status", "custody_verified_on", "charges",
+        ]  # fmt: skip
+        read_only_fields = ["id", "charges"]
+
+
+class StageSerializer(serializers.ModelSerializer):
+    stage_type = choice(StageType.choices)
+    decision = choice(Decision.choices, required=False, allow_blank=True)
+    challenges = serializers.IntegerField(source="challenges_id", required=False, allow_null=True)
+
+    class Meta:
+        model = Stage
+        fields = [
+            "id", "stage_type", "started_on", "ended_on", "deciding_body", "decision",
+            "decided_on", "challenges", "summary", "verdict_unavailable_reason",
+        ]  # fmt: skip
+        read_only_fields = ["id"]
+
+
+class ProceedingSerializer(serializers.ModelSerializer):
+    case = serializers.IntegerField(source="case_id")
+    kind = choice(ProceedingKind.choices)
+    client_role = choice(ClientRole.choices)
+    lawyer = serializers.IntegerField(source="lawyer_id", required=False, allow_null=True)
+    stages = StageSerializer(many=True, read_only=True)
+    defendants = DefendantSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Proceeding
+        fields = [
+            "id", "case", "kind", "client_role", "lawyer", "official_number", "opened_on",
+            "closed_on", "child_victim", "stages", "defendants",
+        ]  # fmt: skip
+        read_only_fields = ["id", "closed_on", "stages", "defendants"]
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    decision = choice(Decision.choices)
+    decided_on = serializers.DateField()
+    ended_on = serializers.DateField(required=False, allow_null=True)
+    deciding_body = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    verdict_unavailable_reason = serializers.CharField(
+        max_length=500, required=False, allow_blank=True
+    )
+
+
+class HearingResultSerializer(serializers.Serializer):
+    status = choice(HearingStatus.choices)
+    result = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    next_on = serializers.DateField(required=False, allow_null=True)
+
+
+class ChargeInputSerializer(serializers.Serializer):
+    defendant = serializers.IntegerField()
+    edition = choice(CodeEdition.choices)
+    article = serializers.CharField(max_length=12, help_text="Article number, e.g. 166.")
+    part = serializers.CharField(max_length=8, required=False, allow_blank=True)
+    paragraph = serializers.CharField(max_length=8, required=False, allow_blank=True)
+    charged_on = serializers.DateField(required=False, allow_null=True)
+
+
+class VerdictInputSerializer(serializers.Serializer):
+    charge = serializers.IntegerField()
+    stage = serializers.IntegerField()
+    outcome = choice(VerdictOutcome.choices)
+    ground = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    decided_on = serializers.DateField()
+    sentence = SentenceSerializer(required=False)
+
+
+class HearingSerializer(serializers.ModelSerializer):
+    proceeding = serializers.IntegerField(source="proceeding_id")
+    stage = serializers.IntegerField(source="stage_id", required=False, allow_null=True)
+    status = choice(HearingStatus.choices, required=False)
+
+    class Meta:
+        model = Hearing
+        fields = [
+            "id", "proceeding", "stage", "starts_at", "court", "courtroom", "judge",
+            "attendees", "status", "result", "next_on",
+        ]  # fmt: skip
+        read_only_fields = ["id"]
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    rule = serializers.CharField(source="rule.code", read_only=True)
+    rule_name = serializers.CharField(source="rule.name", read_only=True)
+    warning = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Deadline
+        fields = [
+            "id", "proceeding", "stage", "rule", "rule_name", "counted_from", "due_on",
+            "met_on", "warning",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+# --- viewsets --------------------------------------------------------------------------
+
+
+class _Legal(AuditedReadMixin, viewsets.GenericViewSet):
+    permission_classes = [HasMembership]
+    required_permission = Permission.LEGAL_WORK
+
+    def visible(self, membership):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation, no user
+            return self.serializer_class.Meta.model.objects.none()
+        return self.visible(self.request.membership).order_by("-id")
+
+
+class ConsultationViewSet(
+    _Legal, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin
+):
+    """The consultation log (the member's own; all of the organisation's for its admin)."""
+
+    serializer_class = ConsultationSerializer
+
+    def visible(self, membership):
+        return selectors.consultations_visible_to(membership)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        person_id = data.pop("person_id", None)
+        person = None
+        if person_id is not None:
+            from apps.people.selectors import people_visible_to
+
+            person = people_visible_to(self.request.membership).filter(pk=person_id).first()
+            if person is None:
+                raise ApiValidationError(
+                    {"person": [_("No person of your organisation has this id.")]}
+                )
+        serializer.instance = _write(
+            lambda: services.record_consultation(
+                membership=self.request.membership,
+                data={**data, "person": person},
+                request=self.request,
+            )
+        )
+
+
+class ProceedingViewSet(
+    _Legal, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin
+):
+    """Proceedings with their stages, defendants, charges, verdicts and sentences nested.
+    POST /proceedings/{id}/stages/, /defendants/, /charges/ and /verdicts/ add to one;
+    POST /proceedings/{id}/stages/{stage_id}/decision/ records a stage's decision."""
+
+    serializer_class = ProceedingSerializer
+
+    def visible(self, membership):
+        return selectors.proceedings_visible_to(membership).prefetch_related(
+            "stages", "defendants__charges__article", "defendants__charges__verdict__sentence"
+        )
+
+    def perform_create(self, serializer):
+        from apps.cases.selectors import case_for
+
+        data = dict(serializer.validated_data)
+        case = case_for(self.request.membership, data.pop("case_id"))
+        lawyer_id = data.pop("lawyer_id", None)
+        if lawyer_id is not None:
+            data["lawyer"] = (
+                selectors.lawyers_of(self.request.membership.organization_id)
+                .filter(pk=lawyer_id)
+                .first()
+            )
+            if data["lawyer"] is None:
+                raise ApiValidationError({"lawyer": [_("Choose a lawyer of your organisation.")]})
+        serializer.instance = _write(
+            lambda: services.open_proceeding(
+                membership=self.request.membership, case=case, data=data, request=self.request
+            )
+        )
+
+    def _created(self, instance, serializer_class):
+        return Response(serializer_class(instance).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=StageSerializer, responses={201: StageSerializer})
+    @action(detail=True, methods=["post"])
+    def stages(self, request, pk=None):
+        proceeding = self.get_object()
+        s = StageSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = dict(s.validated_data)
+        challenges_id = data.pop("challenges_id", None)
+        if challenges_id is not None:
+            data["challenges"] = proceeding.stages.filter(pk=challenges_id).first()
+            if data["challenges"] is None:
+                raise ApiValidationError({"challenges": [_("Choose a stage of this proceeding.")]})
+        stage = _write(
+            lambda: services.add_stage(
+                membership=request.membership, proceeding=proceeding, data=data, request=request
+            )
+        )
+        return self._created(stage, StageSerializer)
+
+    @extend_schema(request=DecisionInputSerializer, responses={200: StageSerializer})
+    @action(detail=True, methods=["post"], url_path=r"stages/(?P<stage_id>\d+)/decision")
+    def decision(self, request, pk=None, stage_id=None):
+        """Record the decision of a stage (a conviction needs the verdict attached or a
+        reason it is unavailable); the deadline to challenge it is computed."""
+        proceeding = self.get_object()
+        stage = proceeding.stages.filter(pk=int(stage_id)).first()
+        if stage is None:
+            raise NotFound()
+        s = DecisionInputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        stage = _write(
+            lambda: services.record_decision(
+                membership=request.membership, stage=stage, data=s.validated_data, request=request
+            )
+        )
+        return Response(StageSerializer(stage).data)
+
+    @extend_schema(request=DefendantSerializer, responses={201: DefendantSerializer})
+    @action(detail=True, methods=["post"])
+    def defendants(self, request, pk=None):
+        proceeding = self.get_object()
+        s = DefendantSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        defendant = _write(
+            lambda: services.add_defendant(
+                membership=request.membership,
+                proceeding=proceeding,
+                data=s.validated_data,
+                request=request,
+            )
+        )
+        return self._created(defendant, DefendantSerializer)
+
+    @extend_schema(request=ChargeInputSerializer, responses={201: ChargeSerializer})
+    @action(detail=True, methods=["post"])
+    def charges(self, request, pk=None):
+        proceeding = self.get_object()
+        s = ChargeInputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        defendant = proceeding.defendants.filter(pk=d["defendant"]).first()
+        if defendant is None:
+            raise ApiValidationError({"defendant": [_("Choose a defendant of this proceeding.")]})
+        charge = _write(
+            lambda: services.add_charge(
+                membership=request.membership,
+                defendant=defendant,
+                article=services.find_article(edition=d["edition"], number=d["article"]),
+                part=d.get("part", ""),
+                paragraph=d.get("paragraph", ""),
+                charged_on=d.get("charged_on"),
+                request=request,
+            )
+        )
+        return self._created(charge, ChargeSerializer)
+
+    @extend_schema(request=VerdictInputSerializer, responses={201: VerdictSerializer})
+    @action(detail=True, methods=["post"])
+    def verdicts(self, request, pk=None):
+        proceeding = self.get_object()
+        s = VerdictInputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        charge = Charge.objects.filter(defendant__proceeding=proceeding, pk=d["charge"]).first()
+        stage = proceeding.stages.filter(pk=d["stage"]).first()
+        if charge is None or stage is None:
+            raise ApiValidationError(
+                {"charge" if charge is None else "stage": [_("Not a record of this proceeding.")]}
+            )
+        verdict = _write(
+            lambda: services.record_verdict(
+                membership=request.membership,
+                charge=charge,
+                stage=stage,
+                outcome=d["outcome"],
+                decided_on=d["decided_on"],
+                ground=d.get("ground", ""),
+                sentence=d.get("sentence"),
+                request=request,
+            )
+        )
+        return self._created(verdict, VerdictSerializer)
+
+
+class HearingViewSet(
+    _Legal, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin
+):
+    """Hearings of the member's proceedings. ?proceeding= filters; PATCH records the
+    status, result and next date."""
+
+    serializer_class = HearingSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @extend_schema(request=HearingResultSerializer, responses=HearingSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        hearing = self.get_object()
+        s = HearingResultSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        hearing = _write(
+            lambda: services.record_hearing_result(
+                membership=request.membership,
+                hearing=hearing,
+                status=d["status"],
+                result=d.get("result", ""),
+                next_on=d.get("next_on"),
+                request=request,
+            )
+        )
+        return Response(HearingSerializer(hearing).data)
+
+    def visible(self, membership):
+        qs = selectors.hearings_visible_to(membership)
+        return _by_proceeding(qs, self.request)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        proceeding = selectors.proceeding_for(self.request.membership, data.pop("proceeding_id"))
+        stage_id = data.pop("stage_id", None)
+        if stage_id is not None:
+            data["stage"] = proceeding.stages.filter(pk=stage_id).first()
+            if data["stage"] is None:
+                raise ApiValidationError({"stage": [_("Choose a stage of this proceeding.")]})
+        serializer.instance = _write(
+            lambda: services.schedule_hearing(
+                membership=self.request.membership,
+                proceeding=proceeding,
+                data=data,
+                request=self.request,
+            )
+        )
+
+
+class DeadlineViewSet(_Legal, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Procedural deadlines (computed by the rules; read only). ?proceeding= filters,
+    ?open=1 keeps the unmet ones."""
+
+    serializer_class = DeadlineSerializer
+
+    def visible(self, membership):
+        qs = selectors.deadlines_visible_to(membership).select_related("rule")
+        if self.request.query_params.get("open"):
+            qs = qs.filter(met_on__isnull=True)
+        return _by_proceeding(qs, self.request)
+
+
+def _by_proceeding(qs, request):
+    value = request.query_params.get("proceeding")
+    if value:
+        if not value.isdigit():
+            raise ApiValidationError({"proceeding": [_("Give the number of a proceeding.")]})
+        qs = qs.filter(proceeding_id=int(value))
+    return qs

@@ -1,0 +1,118 @@
+"""REST API of the duplicate finder: the entry-time check (EDIT_PEOPLE) and the review
+queue with decisions, merges and undo (MERGE_PEOPLE), through the same selectors and
+services as the pages."""
+
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.roles import Permission
+from apps.api.permissions import HasMembership
+from apps.core import audit
+from apps.core.models import AuditEntry
+from apps.linkage import selectors, services
+from apps.linkage.views import typed_person
+
+
+class CheckSerializer(serializers.Serializer):
+    family_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    given_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    patronymic = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    birth_date = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    phones = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    document_numbers = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    exclude = serializers.IntegerField(required=False, min_value=1)
+
+
+class DuplicateCheckView(APIView):
+    """POST the person being entered; answers the possible existing people with reasons."""
+
+    permission_classes = [HasMembership]
+    required_permission = Permission.EDIT_PEOPLE
+
+    def post(self, request):
+        form = CheckSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        m = request.membership
+        candidates = selectors.possible_duplicates(
+            m, typed_person(form.validated_data), exclude_id=form.validated_data.get("exclude")
+        )
+        if candidates:
+            audit.shown(
+                m,
+                [c.person for c in candidates],
+                target_type="person",
+                action=AuditEntry.Action.SEARCH,
+                detail={"by": "duplicate_check", "results": len(candidates)},
+                request=request,
+            )
+        return Response(
+            [
+                {"person": c.person.pk, "code": c.person.code, "reasons": c.reasons}
+                for c in candidates
+            ]
+        )
+
+
+class PairListView(APIView):
+    """Pairs to review, without their probability (the review is blind to it)."""
+
+    permission_classes = [HasMembership]
+    required_permission = Permission.MERGE_PEOPLE
+
+    def get(self, request):
+        pairs = list(selectors.pairs_to_review(request.membership)[:200])
+        return Response(
+            [
+                {
+                    "id": p.pk,
+                    "person_l": p.person_l_id,
+                    "person_r": p.person_r_id,
+                    "agreeing": p.agreeing,
+                }
+                for p in pairs
+            ]
+        )
+
+
+class PairDecisionView(APIView):
+    """POST {"decision": "not_same" | "keep_left" | "keep_right"}."""
+
+    permission_classes = [HasMembership]
+    required_permission = Permission.MERGE_PEOPLE
+
+    def post(self, request, pair_id):
+        m = request.membership
+        pair = selectors.pair_for(m, pair_id)
+        decision = request.data.get("decision")
+        try:
+            if decision == "not_same":
+                services.decide_not_same(m, pair, request=request)
+                return Response({"status": pair.status})
+            if decision in ("keep_left", "keep_right"):
+                survivor, merged = pair.person_l, pair.person_r
+                if decision == "keep_right":
+                    survivor, merged = merged, survivor
+                merge = services.merge_people(
+                    m, survivor=survivor, merged=merged, pair=pair, request=request
+                )
+                return Response(
+                    {"status": "merged", "merge": merge.pk, "probability": pair.probability},
+                    status=status.HTTP_201_CREATED,
+                )
+        except services.MergeRefused as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response({"decision": ["not_same, keep_left or keep_right"]}, status=400)
+
+
+class MergeUndoView(APIView):
+    permission_classes = [HasMembership]
+    required_permission = Permission.MERGE_PEOPLE
+
+    def post(self, request, merge_id):
+        merge = selectors.merge_for(request.membership, merge_id)
+        try:
+            services.undo_merge(request.membership, merge, request=request)
+        except services.MergeRefused as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return Response({"merge": merge.pk, "undone": True})

@@ -1,0 +1,413 @@
+"""Probabilistic record linkage of people: splink on an in-memory DuckDB.
+
+Splink compares records on columns computed in Python by apps.linkage.features
+(names folded across scripts and romanisations, family names without the gendered
+ending, the father's name out of a patronymic, whole or partial birth dates with the
+day/month swap, phones and document numbers in one form), so its string functions
+work on one spelling of each name.
+
+Privacy: records are decrypted by the caller and handed over as Python values;
+DuckDB runs in memory with spilling to disk switched off, so nothing decrypted is
+written to a file (tests/test_linkage_engine.py checks the directory stays empty).
+
+Scale: the model is splink's; the same settings run on splink's Spark backend
+(`splink.SparkAPI`) when one machine is outgrown: only `_db_api()` changes
+(docs/decisions/0027-duplicate-detection-with-splink.md).
+"""
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+from splink import DuckDBAPI, Linker, block_on
+
+from apps.linkage.features import features_of
+
+MODEL_FILE = Path(__file__).with_name("model.json")
+DEFAULT_THRESHOLD = 0.9
+# Fewer records than this are too few to estimate the data's own name frequencies
+# from: the shipped model's u probabilities are kept.
+MIN_RECORDS_TO_ESTIMATE = 1000
+
+
+def _level(sql, label, *, null=False, m=None, u=None, tf=None):
+    level = {"sql_condition": sql, "label_for_charts": label}
+    if null:
+        level["is_null_level"] = True
+    if m is not None:
+        level["m_probability"] = m
+    if u is not None:
+        level["u_probability"] = u
+    return level
+
+
+def _null(*cols):
+    return " OR ".join(f'"{c}_l" IS NULL OR "{c}_r" IS NULL' for c in cols)
+
+
+def _jw(a, b, t):
+    return f'jaro_winkler_similarity("{a}_l", "{b}_r") >= {t}'
+
+
+def comparisons() -> list[dict]:
+    """The comparisons, most informative levels first (splink takes the first level
+    whose condition holds)."""
+    return [
+        {
+            "output_column_name": "name",
+            "comparison_description": "given and family name, folded, in either order",
+            "comparison_levels": [
+                _level(
+                    '("given_f_l" IS NULL AND "family_f_l" IS NULL)'
+                    ' OR ("given_f_r" IS NULL AND "family_f_r" IS NULL)',
+                    "null",
+                    null=True,
+                ),
+                _level('"given_f_l" = "given_f_r" AND "family_f_l" = "family_f_r"', "exact"),
+                _level('"given_f_l" = "family_f_r" AND "family_f_l" = "given_f_r"', "swapped"),
+                _level(
+                    f"{_jw('given_f', 'given_f', 0.88)} AND {_jw('family_f', 'family_f', 0.9)}",
+                    "close",
+                ),
+                _level(
+                    f"{_jw('given_f', 'family_f', 0.88)} AND {_jw('family_f', 'given_f', 0.9)}",
+                    "close swapped",
+                ),
+                _level(
+                    '"family_f_l" = "family_f_r" AND ("given_f_l" IS NULL OR "given_f_r" IS NULL)',
+                    "family, given unknown",
+                ),
+                _level(
+                    '"given_f_l" = "given_f_r" AND ("family_f_l" IS NULL OR "family_f_r" IS NULL)',
+                    "given, family unknown",
+                ),
+                _level('"family_f_l" = "family_f_r"', "family only"),
+                _level(
+                    f'"given_f_l" = "given_f_r" AND {_jw("family_f", "family_f", 0.75)}',
+                    "given, family partly",
+                ),
+                _level(
+                    f"{_jw('given_f', 'given_f', 0.8)} AND {_jw('family_f', 'family_f', 0.8)}",
+                    "both partly",
+                ),
+                _level("ELSE", "else"),
+            ],
+        },
+        {
+            "output_column_name": "patronymic",
+            "comparison_description": "father's name from the patronymic",
+            "comparison_levels": [
+                _level(_null("patronymic_f"), "null", null=True),
+                _level('"patronymic_f_l" = "patronymic_f_r"', "exact"),
+                _level(_jw("patronymic_f", "patronymic_f", 0.88), "close"),
+                _level("ELSE", "else"),
+            ],
+        },
+        {
+            "output_column_name": "birth_date",
+            "comparison_description": "whole or partial date of birth",
+            "comparison_levels": [
+                _level(_null("dob_year"), "null", null=True),
+                _level('"dob_l" = "dob_r"', "exact"),
+                _level('"dob_swapped_l" = "dob_r"', "day/month swapped"),
+                _level(
+                    '"dob_ym_l" = "dob_ym_r" AND ("dob_l" IS NULL OR "dob_r" IS NULL)',
+                    "partial month",
+                ),
+                _level(
+                    '"dob_year_l" = "dob_year_r" AND ("dob_ym_l" IS NULL OR "dob_ym_r" IS NULL)',
+                    "partial year",
+                ),
+                _level('damerau_levenshtein("dob_l", "dob_r") <= 1', "one character"),
+                _level('damerau_levenshtein("dob_l", "dob_r") <= 2', "two characters"),
+                _level('"dob_year_l" = "dob_year_r"', "same year"),
+                _level("ELSE", "else"),
+            ],
+        },
+        _shared_list("phone", "phones"),
+        _shared_list("document", "documents"),
+        {
+            "output_column_name": "sex",
+            "comparison_description": "sex",
+            "comparison_levels": [
+                _level(_null("sex"), "null", null=True),
+                _level('"sex_l" = "sex_r"', "exact"),
+                _level("ELSE", "else"),
+            ],
+        },
+    ]
+
+
+def _shared_list(name, column):
+    return {
+        "output_column_name": name,
+        "comparison_description": f"a {name} in common",
+        "comparison_levels": [
+            _level(_null(column), "null", null=True),
+            _level(f'len(list_intersect("{column}_l", "{column}_r")) > 0', "shared"),
+            _level("ELSE", "else"),
+        ],
+    }
+
+
+# Blocks on names alone grow with the square of the data (namesakes are many): below
+# NAME_BLOCKING_UP_TO records people with the same names are compared whatever their
+# dates; above, the birth year must agree too. Below WIDE_BLOCKING_UP_TO records
+# (a file checked before an import) one name alone is enough, as in splink's tutorial.
+NAME_BLOCKING_UP_TO = 50_000
+WIDE_BLOCKING_UP_TO = 5_000
+
+
+def blocking_rules(n: int = 0) -> list:
+    """Which pairs are compared at all: each rule is selective, together they cover a
+    name typo with a known date, swapped names, a swapped or partial date, and a
+    shared number whatever the name."""
+    rules = [
+        block_on("names_sorted", "dob_year"),
+        block_on("dob"),
+        "l.dob_swapped = r.dob",
+        block_on("family_f", "dob_year"),
+        block_on("given_f", "dob_ym"),
+        "l.given_f = r.given_f AND l.dob_year = r.dob_year"
+        " AND substr(l.family_f, 1, 1) = substr(r.family_f, 1, 1)",
+        block_on("given_f", "patronymic_f", "dob_year"),
+        block_on("phone"),
+        block_on("document"),
+    ]
+    if n <= NAME_BLOCKING_UP_TO:
+        rules += [
+            block_on("family_f", "given_f"),
+            block_on("names_sorted"),
+            block_on("given_f", "patronymic_f"),
+        ]
+    if n <= WIDE_BLOCKING_UP_TO:
+        rules += [
+            block_on("family_f"),
+            block_on("given_f"),
+            "l.family_f = r.family_f AND substr(l.given_f, 1, 1) = substr(r.given_f, 1, 1)",
+            "l.given_f = r.given_f AND substr(l.family_f, 1, 2) = substr(r.family_f, 1, 2)",
+        ]
+    return rules
+
+
+def settings(model: dict | None = None, n: int = 0) -> dict:
+    """The splink settings: our comparisons, with the trained m and u of `model`."""
+    out = {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "unique_id",
+        "probability_two_random_records_match": 0.0005,
+        "blocking_rules_to_generate_predictions": [
+            r if isinstance(r, str) else r.get_blocking_rule("duckdb").blocking_rule_sql
+            for r in blocking_rules(n)
+        ],
+        "comparisons": comparisons(),
+        "retain_intermediate_calculation_columns": True,
+        "retain_matching_columns": False,
+    }
+    if model:
+        out["probability_two_random_records_match"] = model["probability_two_random_records_match"]
+        trained = {c["output_column_name"]: c for c in model["comparisons"]}
+        for comparison in out["comparisons"]:
+            levels = trained.get(comparison["output_column_name"], {}).get("comparison_levels", [])
+            by_label = {lv["label_for_charts"]: lv for lv in levels}
+            for level in comparison["comparison_levels"]:
+                known = by_label.get(level["label_for_charts"], {})
+                for key in ("m_probability", "u_probability"):
+                    if key in known:
+                        level[key] = known[key]
+    return out
+
+
+def shipped_model() -> dict | None:
+    if MODEL_FILE.exists():
+        return json.loads(MODEL_FILE.read_text())
+    return None
+
+
+def feature_rows(records) -> list[dict]:
+    """The linker's input rows from records given as dicts with `id` and the parts
+    that apps.linkage.features.features_of reads."""
+    rows = []
+    for r in records:
+        f = features_of(
+            family_name=r.get("family_name", ""),
+            given_name=r.get("given_name", ""),
+            patronymic=r.get("patronymic", ""),
+            birth_date=r.get("birth_date", ""),
+            sex=r.get("sex", ""),
+            phones=r.get("phones", ()),
+            document_numbers=r.get("document_numbers", ()),
+        )
+        row = {"unique_id": str(r["id"]), **f.row()}
+        if "cluster" in r:  # the truth, when training on generated data
+            row["cluster"] = str(r["cluster"])
+        rows.append(row)
+    return rows
+
+
+def _db_api() -> DuckDBAPI:
+    # In memory, and no spilling: decrypted names must never reach a file.
+    con = duckdb.connect(":memory:")
+    con.execute("SET temp_directory = ''")
+    con.execute("SET enable_external_access = false")
+    return DuckDBAPI(connection=con)
+
+
+@dataclass
+class LinkResult:
+    pairs: list[tuple[str, str, float, list[str]]]
+    clusters: dict[str, str] | None = None
+
+
+def _columns(rows: list[dict]) -> dict[str, list]:
+    """Column-wise input with explicit types (pyarrow cannot guess a type for a
+    column that is all empty)."""
+    import pyarrow as pa
+
+    types = {
+        "unique_id": pa.string(),
+        "dob_year": pa.int32(),
+        "phones": pa.list_(pa.string()),
+        "documents": pa.list_(pa.string()),
+    }
+    names = list(rows[0]) if rows else []
+    return pa.table(
+        {n: pa.array([r[n] for r in rows], type=types.get(n, pa.string())) for n in names}
+    )
+
+
+def link(
+    records,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    clusters: bool = False,
+    train: bool | None = None,
+    em: bool = False,
+    model: dict | None = None,
+    population: int | None = None,
+) -> LinkResult:
+    """Candidate pairs (id, id, probability, agreeing fields) at or above `threshold`,
+    and with `clusters` each id's cluster id. `train` re-estimates the u
+    probabilities and the prior on the records themselves (default: when there are
+    enough of them); m probabilities come from the shipped model. `population` is the
+    size of the register the records were picked from (incremental runs)."""
+    rows = feature_rows(records)
+    if len(rows) < 2:
+        return LinkResult([], {r["unique_id"]: r["unique_id"] for r in rows} if clusters else None)
+    model = model if model is not None else shipped_model()
+    if train is None:
+        train = len(rows) >= MIN_RECORDS_TO_ESTIMATE
+    db_api = _db_api()
+    table = db_api.register(_columns(rows))
+    chosen = settings(model, len(rows))
+    if not train:
+        # The prior is that of the whole register when only part of it is linked.
+        chosen["probability_two_random_records_match"] = small_set_prior(population or len(rows))
+    linker = Linker(table, chosen, log_level=None)
+    if train or model is None:
+        estimate(linker, len(rows), em=em or model is None)
+    predictions = linker.inference.predict(threshold_match_probability=threshold)
+    pairs = _pairs(predictions)
+    cluster_of = None
+    if clusters:
+        clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
+            predictions, threshold_match_probability=threshold
+        )
+        cluster_of = {
+            str(uid): str(cid)
+            for uid, cid in db_api.duckdb_con.execute(
+                # Splink's own table name; no input reaches the SQL text.
+                f"SELECT unique_id, cluster_id FROM {clustered.physical_name}"  # noqa: S608
+            ).fetchall()
+        }
+    return LinkResult(pairs, cluster_of)
+
+
+def small_set_prior(n: int) -> float:
+    """The prior for a set too small to estimate it from: about one record in ten
+    having a duplicate (an organisation's register), as a share of all pairs."""
+    return min(0.5, 0.2 / max(1, n - 1))
+
+
+def train_model(records) -> Linker:
+    """A model trained on generated records with the truth (`cluster`): u from random
+    pairs, m from the labels. Its parameters become the shipped model (save_model)."""
+    rows = feature_rows(records)
+    db_api = _db_api()
+    linker = Linker(db_api.register(_columns(rows)), settings(None, len(rows)), log_level=None)
+    linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=1)
+    linker.training.estimate_m_from_label_column("cluster")
+    return linker
+
+
+def estimate(linker: Linker, n: int, *, em: bool) -> None:
+    """Fit the model to the data: the prior from near-certain rules, the u
+    probabilities from random pairs, and with `em` the m probabilities too."""
+    linker.training.estimate_probability_two_random_records_match(
+        [
+            block_on("names_sorted", "dob"),
+            block_on("document"),
+        ],
+        recall=0.7,
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=min(2e6, n * n / 2), seed=1)
+    if em:
+        linker.training.estimate_parameters_using_expectation_maximisation(block_on("names_sorted"))
+        linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+
+
+def _pairs(predictions) -> list[tuple[str, str, float, list[str]]]:
+    """The predicted pairs with the comparisons that speak for a match (a positive
+    partial match weight), best first."""
+    con = predictions.db_api.duckdb_con
+    names = [c["output_column_name"] for c in comparisons()]
+    weights = ", ".join(f'"mw_{n}"' for n in names)
+    # Splink's table name and our column names only: no input reaches the SQL text.
+    sql = f"SELECT unique_id_l, unique_id_r, match_probability, {weights} FROM "  # noqa: S608
+    rows = con.execute(
+        sql + f"{predictions.physical_name} ORDER BY match_probability DESC, unique_id_l"
+    ).fetchall()
+    return [
+        (row[0], row[1], float(row[2]), [n for n, w in zip(names, row[3:], strict=True) if w > 0])
+        for row in rows
+    ]
+
+
+# Generated data never shows some disagreements among true matches (a person's phone
+# or document changes, a sex mistyped); real registers do. Their m probabilities are
+# kept at least at these values so that one disagreement cannot veto a match.
+M_FLOORS = {
+    ("phone", "else"): 0.3,
+    ("document", "else"): 0.3,
+    ("sex", "else"): 0.02,
+    ("birth_date", "else"): 0.02,
+    ("patronymic", "else"): 0.05,
+}
+
+
+def _with_floors(model: dict) -> dict:
+    for comparison in model["comparisons"]:
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        for level in levels:
+            key = (comparison["output_column_name"], level["label_for_charts"])
+            floor = M_FLOORS.get(key, 0.001)
+            if level.get("m_probability") is None or level["m_probability"] < floor:
+                level["m_probability"] = floor
+            # A level never seen among random pairs is rare, not impossible.
+            if level.get("u_probability") is None or level["u_probability"] < 1e-6:
+                level["u_probability"] = 1e-6
+        total = sum(lv["m_probability"] for lv in levels)
+        for level in levels:
+            level["m_probability"] /= total
+    return model
+
+
+def save_model(linker: Linker, path: Path = MODEL_FILE) -> None:
+    """Keep a trained model's parameters (no data in it) as the shipped model."""
+    model = _with_floors(linker.misc.save_model_to_json(overwrite=True))
+    path.write_text(json.dumps(model, indent=1, sort_keys=True))
+
+
+logging.getLogger("splink").setLevel(logging.WARNING)
