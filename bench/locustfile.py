@@ -51,7 +51,7 @@ class SignedIn(HttpUser):
             allow_redirects=False,
         )
         if r.status_code != 302:
-            said = re.findall(r'<li>([^<]{0,200})</li>', r.text)[:3]
+            said = re.findall(r"<li>([^<]{0,200})</li>", r.text)[:3]
             raise RuntimeError(f"sign-in of {self.email} answered {r.status_code}: {said}")
 
     def csrf(self) -> str:

@@ -139,13 +139,13 @@ else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_koldoo_{os.getpid()}"}
 
 # Reports (apps.statistics counting) read from a replica when one is named; everything
-# else, and every write, goes to "default" (apps.operations.db_router).
+# else, and every write, goes to "default" (apps.core.db_router).
 if os.environ.get("KOLDOO_REPLICA_DATABASE_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["KOLDOO_REPLICA_DATABASE_URL"], conn_max_age=60
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["apps.operations.db_router.ReportReplicaRouter"]
+DATABASE_ROUTERS = ["apps.core.db_router.ReportReplicaRouter"]
 
 # Background jobs stored in the database and run by `manage.py db_worker` (scripts/run.sh
 # starts one beside gunicorn; production runs koldoo-worker.service). docs/decisions/0029.

@@ -17,7 +17,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 
 from apps.statistics import age
-from apps.statistics.report import SUPPRESSED, ReportScope, build_report
+from apps.statistics.report import SUPPRESSED, TABLES, ReportScope, build_report
+
+OWN_TABLES = {name for name, _dims in TABLES}
 
 FROM, TO = date(2025, 1, 1), date(2025, 12, 31)
 LABOUR = {"forced_labour", "domestic_servitude", "forced_begging", "debt_collateral"}
@@ -335,8 +337,10 @@ def test_every_table_reconciles_with_the_records(dataset):
     org_ids = (dataset["a"].pk, dataset["b"].pk)
     report = build_report(ReportScope(FROM, TO, org_ids, disclosure_control=False))
     expected = expected_tables(set(org_ids))
-    assert {t.name for t in report.tables} == {n for n in expected if not n.startswith("_")}
-    for table in report.tables:
+    # The report's own tables; those of domain apps are reconciled by their apps' tests.
+    own = [t for t in report.tables if t.name in OWN_TABLES]
+    assert {t.name for t in own} == {n for n in expected if not n.startswith("_")}
+    for table in own:
         want = expected[table.name]
         assert cells(table) == +want, table.name
         if table.name in (
@@ -363,6 +367,8 @@ def test_one_organisation_and_a_shorter_period_reconcile_too(dataset):
     report = build_report(ReportScope(date_from, date_to, org_ids, disclosure_control=False))
     expected = expected_tables(set(org_ids), date_from, date_to)
     for table in report.tables:
+        if table.name not in OWN_TABLES:
+            continue
         assert cells(table) == +expected[table.name], table.name
 
 

@@ -162,3 +162,28 @@ def test_restore_refuses_another_schema_version(media, tmp_path, caseworker, mon
     monkeypatch.setattr(backup, "applied_migrations", lambda: ["operations.0001_background_jobs"])
     with pytest.raises(CommandError, match="schema differs"):
         call_command("restore", str(archive), force=True)
+
+
+@pytest.mark.django_db
+def test_a_disk_full_during_backup_leaves_the_previous_archive_whole(
+    media, tmp_path, caseworker, make_person, monkeypatch
+):
+    from apps.operations import backup
+
+    make_person(caseworker, given_name=NAME)
+    archive = tmp_path / "koldoo.backup"
+    call_command("backup", output=str(archive))
+    previous = archive.read_bytes()
+
+    def disk_full(fh):
+        fh.write(b"half an archive")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("apps.operations.management.commands.backup.write_backup", disk_full)
+    with pytest.raises(OSError):
+        call_command("backup", output=str(archive))
+    assert archive.read_bytes() == previous
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("koldoo")) == [
+        "koldoo.backup"
+    ]
+    assert backup.verify_archive(archive)["counts"]["people.person"] == 1

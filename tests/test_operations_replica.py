@@ -31,7 +31,7 @@ def replica():
 def test_report_counts_read_from_the_replica_and_writes_stay_on_default(
     replica, caseworker, make_person, make_case
 ):
-    from apps.operations.db_router import reading_reports
+    from apps.core.db_router import reading_reports
     from apps.people.models import Person
     from apps.statistics import counting
 
@@ -65,12 +65,12 @@ def test_report_counts_read_from_the_replica_and_writes_stay_on_default(
 def test_without_a_replica_reports_use_the_primary(db, monkeypatch):
     from django.db import router
 
-    from apps.operations import db_router
+    from apps.core import db_router
 
     # As if no replica were configured (the alias of this module stays for the others).
     monkeypatch.setattr(db_router, "REPLICA", "no-replica-configured")
 
-    from apps.operations.db_router import reading_reports
+    from apps.core.db_router import reading_reports
     from apps.people.models import Person
 
     with reading_reports() as alias:
@@ -79,7 +79,7 @@ def test_without_a_replica_reports_use_the_primary(db, monkeypatch):
 
 
 def test_migrate_never_targets_the_replica():
-    from apps.operations.db_router import ReportReplicaRouter
+    from apps.core.db_router import ReportReplicaRouter
 
     assert ReportReplicaRouter().allow_migrate("replica", "people") is False
     assert ReportReplicaRouter().allow_migrate("default", "people") is True

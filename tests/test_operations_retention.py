@@ -168,6 +168,27 @@ def test_demo_data_gives_the_demo_organisations_a_policy(make_org):
     orgs = {"demo-bishkek": make_org("demo-bishkek"), "demo-osh": make_org("demo-osh")}
     seed(members={}, organizations=orgs, rng=None)
     seed(members={}, organizations=orgs, rng=None)  # again: no duplicate
-    assert dict(
-        RetentionPolicy.objects.values_list("organization__slug", "closed_case_years")
-    ) == {"demo-bishkek": 10, "demo-osh": 7}
+    assert dict(RetentionPolicy.objects.values_list("organization__slug", "closed_case_years")) == {
+        "demo-bishkek": 10,
+        "demo-osh": 7,
+    }
+
+
+def test_an_edit_form_opened_before_the_erasure_cannot_write_the_name_back(
+    media, caseworker, make_person
+):
+    from apps.operations.retention import erase_person
+    from apps.people.models import Person
+    from apps.people.services import StaleEdit, update_person
+
+    person = make_person(caseworker, given_name=NAME)
+    opened_at_version = person.version
+    erase_person(person)
+    with pytest.raises(StaleEdit):
+        update_person(
+            membership=caseworker,
+            person=person,
+            data={"given_name": NAME},
+            expected_version=opened_at_version,
+        )
+    assert Person.objects.get(pk=person.pk).given_name != NAME

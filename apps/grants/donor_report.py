@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import override, pgettext
 
 from apps.grants import selectors
 from apps.people.validation import neutralise_formula
@@ -96,7 +96,7 @@ def build(grant, period_from, period_to, language: str) -> DonorReport:
         events_headers = [
             _("Dates"),
             _("Type"),
-            _("Event"),
+            pgettext("prevention event", "Event"),
             _("Place"),
             _("Attendance"),
             _("Broadcast reach"),
@@ -171,7 +171,7 @@ def to_xlsx(report: DonorReport, language: str) -> bytes:
                 [_("Indicator"), _("Breakdown"), _("Group"), _("Value")],
                 report.breakdown_rows,
             ),
-            (_("Events"), report.events_headers, report.events),
+            (pgettext("prevention event", "Events"), report.events_headers, report.events),
             (_("Budget"), report.budget_headers, report.budget),
         )
         for title, headers, rows in sheets:
@@ -242,7 +242,10 @@ def to_pdf(report: DonorReport, language: str) -> bytes:
                     [_("Indicator"), _("Breakdown"), _("Group"), _("Value")], report.breakdown_rows
                 ),
             ]
-        story += [Paragraph(escape(_("Events")), sub), table(report.events_headers, report.events)]
+        story += [
+            Paragraph(escape(pgettext("prevention event", "Events")), sub),
+            table(report.events_headers, report.events),
+        ]
         if report.budget:
             story += [
                 Spacer(1, 4),

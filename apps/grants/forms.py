@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.grants.models import Currency, DataSource, Direction
 
@@ -84,7 +85,7 @@ class TargetForm(forms.Form):
 
 
 class LinkEventForm(forms.Form):
-    event = forms.ModelChoiceField(label=_("Event"), queryset=None)
+    event = forms.ModelChoiceField(label=pgettext_lazy("prevention event", "Event"), queryset=None)
 
     def __init__(self, *args, events, **kwargs):
         super().__init__(*args, **kwargs)

@@ -189,7 +189,7 @@ def results_for(grant, period_from, period_to) -> list[ResultRow]:
         breakdown = []
         for dim in ind.disaggregation or []:
             cells = current.breakdown.get(dim)
-            if cells is None:
+            if not cells:
                 continue
             names = labels.get(dim, {})
             order = list(names)

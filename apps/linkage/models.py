@@ -116,3 +116,15 @@ class FinderRun(models.Model):
     last_person_id = models.PositiveBigIntegerField(default=0)
     people = models.PositiveIntegerField(default=0)
     pairs = models.PositiveIntegerField(default=0)
+
+
+class NetworkCluster(models.Model):
+    """The opaque network-wide identifier of a person: people of different
+    organisations with the same cluster are probably one person. Only this id comes
+    back from the network linkage; no encoding and no identity is stored."""
+
+    person = models.OneToOneField(
+        "people.Person", on_delete=models.CASCADE, related_name="network_cluster"
+    )
+    cluster = models.CharField(max_length=32, db_index=True)
+    assigned_at = models.DateTimeField(default=timezone.now)

@@ -116,3 +116,29 @@ class Erasure(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "record_id"], name="one_erasure_per_record")
         ]
+
+
+class KeyRotationRun(models.Model):
+    """One run of `rotate_keys`: re-encrypting every store under one primary key.
+
+    The checkpoint (`store`, `last_key`) is written in the same transaction as each
+    batch, so a run stopped by a crash resumes after the last batch that committed.
+    `key_id` is a fingerprint of the primary key, never the key itself."""
+
+    key_id = models.CharField(_("key"), max_length=16)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    store = models.CharField(_("store"), max_length=120, blank=True)
+    last_key = models.CharField(_("last primary key done"), max_length=120, blank=True)
+    rotated = models.PositiveBigIntegerField(_("values re-encrypted"), default=0)
+    changed_meanwhile = models.PositiveBigIntegerField(
+        _("values saved by someone else meanwhile"), default=0
+    )
+
+    class Meta:
+        verbose_name = _("key rotation run")
+        verbose_name_plural = _("key rotation runs")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self):
+        return f"{self.key_id} {self.started_at:%Y-%m-%d %H:%M}"

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from apps.core import audit
@@ -108,6 +109,10 @@ def _anonymise(found: dict, report: ErasureReport) -> None:
             targets.append((history, hist_pks - found.get(history, set())))
         for target, ids in targets:
             values = _blank_values(target)
+            if values and target is model and "version" in {f.name for f in model._meta.fields}:
+                # An edit form opened before the erasure must not write the identity back:
+                # its version is now stale (StaleEdit).
+                values["version"] = F("version") + 1
             if values and ids:
                 n = target._base_manager.filter(pk__in=ids).update(**values)
                 report.rows += n

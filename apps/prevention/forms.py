@@ -191,7 +191,7 @@ class CampaignForm(forms.Form):
 
 
 class ParticipantForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=200)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
     age_band = forms.ChoiceField(label=_("Age band"))
 

@@ -21,8 +21,8 @@ from django.db.models import Count, IntegerField, Q, Sum, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, TruncMonth
 
-from apps.operations.db_router import reading_reports
-from apps.operations.db_router import report_connection as connection
+from apps.core.db_router import reading_reports
+from apps.core.db_router import report_connection as connection
 from apps.statistics import age, cellkey
 
 NOT_RECORDED = "unknown"

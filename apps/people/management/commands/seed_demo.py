@@ -20,6 +20,7 @@ from apps.assistance import services as assistance_services
 from apps.cases import services as case_services
 from apps.cases.models import CaseStatus, ConsentScope
 from apps.people.demo_names import make_name, spelled
+from apps.people.models import Person
 from apps.people.services import create_person
 
 DEMO_PASSWORD = "Koldoo-demo-2026"
@@ -136,13 +137,23 @@ class Command(BaseCommand):
             for config in apps.get_app_configs():
                 module_name = f"{config.name}.demo_data"
                 if config.name.startswith("apps.") and find_spec(module_name) is not None:
+                    last = Person.objects.order_by("-id").values_list("id", flat=True).first()
                     import_module(module_name).seed(members=members, organizations=orgs, rng=rng)
+                    self._mark_fictitious(config.label, after=last or 0)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data loaded: {people} fictitious people, {calls} hotline calls."
             )
         )
         self._print_sign_ins()
+
+    def _mark_fictitious(self, label: str, *, after: int) -> None:
+        """Every person the demo makes carries a DEMO- number, whichever app made them, so
+        demo people are never mistaken for real ones."""
+        for n, person in enumerate(Person.objects.filter(id__gt=after).order_by("id"), 1):
+            if not (person.external_id or "").startswith("DEMO-"):
+                person.external_id = f"DEMO-{label.upper()}-{n}"
+                person.save(update_fields=["external_id"])
 
     def _directory(self, members):
         """The two member organisations list themselves in the service directory; the
