@@ -23,7 +23,7 @@ from pathlib import Path
 
 from locust import HttpUser, between, events, task
 
-PASSWORD = "Koldoo-demo-2026"  # apps/people/management/commands/seed_demo.py
+PASSWORD = "Koldoo-demo-2026"  # apps/home/management/commands/seed_demo.py
 ACKNOWLEDGED = Path(__file__).parent / "var" / "acknowledged_notes.txt"
 # Searches a case worker types: demo names (apps/people/demo_names.py) and fragments.
 QUERIES = ["Асанов", "Айгүл", "Бакыт", "Sydykova", "Nurlan", "Жолдош", "Гүлн", "Toktogul"]

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "apps.grants",
     "apps.linkage",
     "apps.operations",
+    "apps.home",
     "apps.api",
 ]
 

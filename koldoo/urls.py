@@ -4,13 +4,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from apps.core import views as core_views
+from apps.home import views as home_views
 
 # The admin signs in through the same allauth sign-in as everyone (rate limits, second
 # factor); MembershipMiddleware requires a session that proved the second factor.
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
-    path("", core_views.dashboard, name="dashboard"),
+    path("", home_views.dashboard, name="dashboard"),
     path("language/", core_views.set_language, name="set_language"),
     path("organisation/switch/", core_views.switch_membership, name="switch_membership"),
     path("audit/", core_views.audit_trail, name="audit_trail"),

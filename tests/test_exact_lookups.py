@@ -137,13 +137,13 @@ def test_register_import_indexes_numbers_of_new_and_updated_people(org, make_mem
 
 
 def test_index_key_change_is_followed_by_rebuilding_the_number_index(settings, caseworker, aigul):
-    from apps.core.key_rotation import rebuild_name_index
+    from apps.operations.key_rotation import rebuild_blind_indexes
 
     settings.KEYRING = dataclasses.replace(settings.KEYRING, index_key=os.urandom(32))
     reset_ciphers()
     try:
         assert search_people(caseworker, "0555123456") == []
-        rebuild_name_index()
+        rebuild_blind_indexes()
         assert search_people(caseworker, "0555123456") == [aigul]
         assert search_people(caseworker, "AN1234567") == [aigul]
     finally:

@@ -326,14 +326,14 @@ def test_index_key_rotation_rebuilds_the_phone_index(operator, settings):
     from dataclasses import replace
 
     from apps.core.crypto import reset_ciphers
-    from apps.core.key_rotation import rebuild_name_index
+    from apps.operations.key_rotation import rebuild_blind_indexes
 
     call = _logged(operator)
     old_key = call.caller_phone_key
     settings.KEYRING = replace(settings.KEYRING, index_key=b"another index key of 32 bytes..")
     reset_ciphers()
     try:
-        rebuild_name_index()
+        rebuild_blind_indexes()
         call.refresh_from_db()
         assert call.caller_phone_key not in (None, old_key)
         assert _logged(operator).caller_phone_key == call.caller_phone_key

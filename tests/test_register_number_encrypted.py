@@ -96,7 +96,7 @@ def test_key_rotation_keeps_the_number_findable(caseworker, make_person, setting
     import dataclasses
 
     from apps.core.crypto import reset_ciphers
-    from apps.core.key_rotation import rebuild_name_index
+    from apps.operations.key_rotation import rebuild_blind_indexes
 
     person = make_person(caseworker, external_id="R-9")
     old_key = _stored(person)[1]
@@ -104,7 +104,7 @@ def test_key_rotation_keeps_the_number_findable(caseworker, make_person, setting
     settings.KEYRING = dataclasses.replace(keyring, index_key=b"x" * 32)
     reset_ciphers()
     try:
-        rebuild_name_index()
+        rebuild_blind_indexes()
         assert _stored(person)[1] != old_key
         assert person_with_register_number(caseworker.organization_id, "R-9") == person
     finally:

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 
-from apps.people.services import NotAllowed, StaleEdit
+from apps.core.errors import NotAllowed, StaleEdit
 
 
 def add_service_error(form, exc: Exception) -> None:

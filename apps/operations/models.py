@@ -134,6 +134,11 @@ class KeyRotationRun(models.Model):
     changed_meanwhile = models.PositiveBigIntegerField(
         _("values saved by someone else meanwhile"), default=0
     )
+    # Tokens no key of the keyring opens (corrupt, or written under a key since lost):
+    # left as they are and counted, never a reason to stop the run.
+    unreadable = models.PositiveBigIntegerField(_("values no key opens"), default=0)
+    # The blind-index key was replaced at the start: the indexes still need rebuilding.
+    index_pending = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("key rotation run")

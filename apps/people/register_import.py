@@ -24,9 +24,11 @@ Rules (also explained on the upload page):
 - `status` "closed" records the closure reason "other" and closes the case on
   `opened_on` (or today).
 
-Speed: a register of 100,000 rows must import in under a minute on SQLite, so new
-people are written in batches of multi-row statements (see `_Writer`), not one
-`create_person()` per row; bench/bench_import.py measures it.
+Speed: a register of 100,000 rows must import in under a minute, so new people are
+written in batches of multi-row statements (see `_Writer`), not one `create_person()`
+per row; on PostgreSQL their six million name keys go in one COPY fed while the rows
+are prepared (`_Writer._write_all_streaming`, docs/decisions/0018).
+bench/bench_import.py measures it.
 """
 
 import csv
@@ -52,9 +54,9 @@ from apps.people.models import Person, PersonNameKey, PersonNumberKey, Sex, regi
 from apps.people.numbers import number_keys
 from apps.people.selectors import RegisterNumbers
 from apps.people.services import (
+    NameKeyHasher,
     index_person_name,
     index_person_numbers,
-    name_key_hasher,
     require,
 )
 from apps.people.validation import earliest_birth_day, parse_partial_date, split_list
@@ -742,7 +744,7 @@ def apply_import(membership, plan: ImportPlan, *, request=None) -> ImportReport:
     now = timezone.now()
     updates = [r for r in plan.rows if r.existing_id is not None]
     creates = [r for r in plan.rows if r.existing_id is None]
-    writer = _Writer(organization, user, now, name_key_hasher(organization.pk))
+    writer = _Writer(organization, user, now, NameKeyHasher(organization.pk))
     # Counted again as written: a case may have been opened since the check.
     report.cases_created = report.cases_updated = report.notes_added = 0
     batched = (

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.roles import Permission
 from apps.core import audit
 from apps.core.crypto import organization_index_key
+from apps.core.errors import NotAllowed, StaleEdit  # noqa: F401 (imported from here too)
 from apps.core.models import AuditEntry
 from apps.people.models import Person, PersonNameKey, PersonNumberKey, register_number_key
 from apps.people.name_keys import name_tokens, stored_keys
@@ -42,10 +43,6 @@ NAME_FIELDS = ("family_name", "given_name", "patronymic", "other_names")
 NUMBER_FIELDS = ("phones", "document_numbers")
 
 
-class NotAllowed(Exception):
-    """The member's role does not allow this write (views answer 403)."""
-
-
 class RegisterNumberTaken(Exception):
     """Another person of the organisation already has this register number."""
 
@@ -62,19 +59,6 @@ def _check_register_number(organization_id, number: str, *, exclude_pk=None) -> 
         taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
         raise RegisterNumberTaken()
-
-
-class StaleEdit(Exception):
-    """Someone else saved the record after this form was opened."""
-
-    def __init__(self):
-        super().__init__(
-            _(
-                "Someone else saved this record while you were editing it. "
-                "Your changes were not saved; they are still in the form. "
-                "Open the record again to see the other changes, then re-apply yours."
-            )
-        )
 
 
 def require(membership, permission: str) -> None:
@@ -109,10 +93,11 @@ def name_key_hasher(organization_id) -> "NameKeyHasher":
     return _hasher_for_key(organization_id, organization_index_key(organization_id))
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)
 def _hasher_for_key(organization_id, _index_key: bytes) -> "NameKeyHasher":
     # Keyed by the index key too: a rotated key (or a test's keyring) gets a new hasher.
-    return NameKeyHasher(organization_id)
+    # Small caches: a web process keeps these; an import makes its own, larger one.
+    return NameKeyHasher(organization_id, cache_limit=2_000)
 
 
 class NameKeyHasher:
@@ -127,9 +112,10 @@ class NameKeyHasher:
     each of a person's sixty keys: a register of 100,000 names hashes in seconds.
     """
 
-    CACHE_LIMIT = 50_000
+    CACHE_LIMIT = 50_000  # entries per cache: at most some 100 MB for a large register
 
-    def __init__(self, organization_id: int):
+    def __init__(self, organization_id: int, *, cache_limit: int = CACHE_LIMIT):
+        self.cache_limit = cache_limit
         self._hmac = hmac.new(organization_index_key(organization_id), digestmod=hashlib.sha256)
         self._parts: dict[str, tuple[list[str], list[tuple[str, str]]]] = {}
         self._singles: dict[str, tuple[int, ...]] = {}
@@ -145,7 +131,7 @@ class NameKeyHasher:
     def _cached(self, cache: dict, key, make):
         value = cache.get(key)
         if value is None:
-            if len(cache) >= self.CACHE_LIMIT:
+            if len(cache) >= self.cache_limit:
                 cache.clear()
             value = cache[key] = make(key)
         return value

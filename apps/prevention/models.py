@@ -236,8 +236,8 @@ class FollowUp(models.Model):
     people_count = models.PositiveIntegerField(_("people concerned"), default=0)
 
     class Meta:
-        verbose_name = _("follow-up")
-        verbose_name_plural = _("follow-ups")
+        verbose_name = pgettext_lazy("training outcome", "follow-up")
+        verbose_name_plural = pgettext_lazy("training outcome", "follow-ups")
         ordering = ["recorded_on", "id"]
 
 
