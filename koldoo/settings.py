@@ -307,7 +307,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # One name for the licence status wherever it appears (agency, its history).
-    "ENUM_NAME_OVERRIDES": {"LicenceStatusEnum": "apps.monitoring.models.LicenceStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "LicenceStatusEnum": "apps.monitoring.models.LicenceStatus",
+        "AppealStatusEnum": "apps.missing.models.AppealStatus",
+        "JobAdStatusEnum": "apps.monitoring.models.JobAdStatus",
+    },
 }
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -2,6 +2,8 @@
 queue with decisions, merges and undo (MERGE_PEOPLE), through the same selectors and
 services as the pages."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,12 +26,30 @@ class CheckSerializer(serializers.Serializer):
     exclude = serializers.IntegerField(required=False, min_value=1)
 
 
+class CandidateSerializer(serializers.Serializer):
+    person = serializers.IntegerField()
+    code = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class PairSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    person_l = serializers.IntegerField()
+    person_r = serializers.IntegerField()
+    agreeing = serializers.ListField(child=serializers.CharField())
+
+
+class PairDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["not_same", "keep_left", "keep_right"])
+
+
 class DuplicateCheckView(APIView):
     """POST the person being entered; answers the possible existing people with reasons."""
 
     permission_classes = [HasMembership]
     required_permission = Permission.EDIT_PEOPLE
 
+    @extend_schema(request=CheckSerializer, responses=CandidateSerializer(many=True))
     def post(self, request):
         form = CheckSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -60,6 +80,7 @@ class PairListView(APIView):
     permission_classes = [HasMembership]
     required_permission = Permission.MERGE_PEOPLE
 
+    @extend_schema(responses=PairSerializer(many=True))
     def get(self, request):
         pairs = list(selectors.pairs_to_review(request.membership)[:200])
         return Response(
@@ -81,6 +102,7 @@ class PairDecisionView(APIView):
     permission_classes = [HasMembership]
     required_permission = Permission.MERGE_PEOPLE
 
+    @extend_schema(request=PairDecisionSerializer, responses=OpenApiTypes.OBJECT)
     def post(self, request, pair_id):
         m = request.membership
         pair = selectors.pair_for(m, pair_id)
@@ -109,6 +131,13 @@ class MergeUndoView(APIView):
     permission_classes = [HasMembership]
     required_permission = Permission.MERGE_PEOPLE
 
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "MergeUndone",
+            {"merge": serializers.IntegerField(), "undone": serializers.BooleanField()},
+        ),
+    )
     def post(self, request, merge_id):
         merge = selectors.merge_for(request.membership, merge_id)
         try:

@@ -13,13 +13,10 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.roles import Permission
 from apps.core import audit
+from apps.core.errors import NotAllowed
 from apps.core.models import AuditEntry
 from apps.linkage.models import DuplicatePair, Merge
 from apps.people.models import Person, PersonNameKey, PersonNumberKey
-
-
-class NotAllowed(Exception):
-    """The member's role does not allow this (views answer 403)."""
 
 
 class MergeRefused(Exception):
