@@ -165,3 +165,49 @@ def test_api_links_an_agency_to_own_cases_only(
     r = client.post(f"/api/v1/agencies/{agency.pk}/links/", {"case": case.pk},
                     content_type="application/json")  # fmt: skip
     assert r.status_code == 400 and AgencyLink.objects.count() == 1
+
+
+def test_contacts_are_corrected_and_removed_by_the_entering_organisation(
+    client, login, org, other_org, make_member, monitor, agency
+):
+    from apps.core.models import AuditEntry
+    from apps.monitoring.models import AgencyContact
+
+    contact = services.add_agency_contact(
+        membership=monitor, agency=agency, kind="phone", value="+996 555 123 456"
+    )
+    seen = services.contact_fingerprint(contact)
+    edit = f"/agencies/{agency.pk}/contacts/{contact.pk}/edit/"
+    delete = f"/agencies/{agency.pk}/contacts/{contact.pk}/delete/"
+    # Another organisation and a weaker role may not touch it.
+    login(make_member(other_org, "monitor"))
+    assert client.post(edit, {"kind": "phone", "value": "+996 555 000 000"}).status_code == 403
+    assert client.post(delete).status_code == 403
+    login(make_member(org, "lawyer"))
+    assert client.post(delete).status_code == 403
+    # A contact of another agency is not found through this agency.
+    other = save_agency(membership=monitor, data={**ENTRY, "name": "Other", "licence_number": "L2"})
+    login(monitor)
+    assert client.post(f"/agencies/{other.pk}/contacts/{contact.pk}/delete/").status_code == 404
+
+    page = client.get(f"/agencies/{agency.pk}/").content.decode()
+    assert f'id="contact-form-{contact.pk}"' in page
+    r = client.post(edit, {"kind": "phone", "value": "not a phone", "seen": seen})
+    assert r.status_code == 400 and "not a phone" in r.content.decode()
+    r = client.post(edit, {"kind": "phone", "value": "+996 555 654 321", "official": "on",
+                           "seen": seen})  # fmt: skip
+    assert r.status_code == 302
+    contact.refresh_from_db()
+    assert (contact.value, contact.official) == ("+996 555 654 321", True)
+    # A form opened before that correction is refused, keeping what was typed.
+    r = client.post(edit, {"kind": "phone", "value": "+996 700 111 222", "seen": seen})
+    assert r.status_code == 400 and "+996 700 111 222" in r.content.decode()
+    contact.refresh_from_db()
+    assert contact.value == "+996 555 654 321"
+
+    assert client.post(delete).status_code == 302
+    assert not AgencyContact.objects.filter(pk=contact.pk).exists()
+    actions = set(
+        AuditEntry.objects.filter(target_id=str(contact.pk)).values_list("action", flat=True)
+    )
+    assert {"create", "change", "delete"} <= actions

@@ -147,3 +147,21 @@ def test_page_shows_results_chart_and_flags_a_change_after_sending(grant, me_off
     services.link_event(membership=me_officer, grant=grant, event=late)
     page = client.get(f"/grants/{grant.pk}/?{PERIOD}").content.decode()
     assert "Changed since the report was sent (sent: 80)" in page
+
+
+def test_pdf_draws_results_against_targets_per_indicator(grant, me_officer):
+    from reportlab.graphics.charts.barcharts import HorizontalBarChart
+
+    from apps.grants import donor_report
+
+    report = donor_report.build(grant, datetime.date(2026, 4, 1), datetime.date(2026, 6, 30), "ru")
+    drawings = donor_report.result_drawings(report, 700)
+    assert len(drawings) == 1  # one chart for the one indicator
+    chart = next(c for c in drawings[0].contents if isinstance(c, HorizontalBarChart))
+    # 80 people reached by the linked event against the target of 100.
+    assert chart.data == [[100, 80]]
+    assert chart.categoryAxis.categoryNames == list(reversed(report.chart_labels))
+    content, _report = donor_report.render(
+        grant, datetime.date(2026, 4, 1), datetime.date(2026, 6, 30), "pdf", "ru"
+    )
+    assert content.startswith(b"%PDF")

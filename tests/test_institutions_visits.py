@@ -234,3 +234,49 @@ def test_case_worker_gets_403(centre, caseworker, login):
         r = c.get(url)
         assert r.status_code == 403, url
         assert "СИЗО-1" not in r.content.decode()
+
+
+def test_checklist_is_read_and_answered_through_the_api(
+    monitor, centre, login, org, other_org, make_member
+):
+    from apps.institutions import services
+    from apps.institutions.models import ChecklistAnswer
+
+    doctor = services.add_checklist_question(
+        membership=monitor, data={"text": "Doctor on arrival?", "answer_type": "yes_no"}
+    )
+    cells = services.add_checklist_question(
+        membership=monitor,
+        data={"text": "Detainees in cell 14", "answer_type": "number", "visit_kind": "ad_hoc"},
+    )
+    visit = _visit(monitor, centre)
+    url = f"/api/v1/visits/{visit.pk}/checklist/"
+    c = login(monitor)
+    items = c.get(f"/api/v1/visits/{visit.pk}/").json()["checklist"]
+    assert [(i["question"], i["answer"]) for i in items] == [(doctor.pk, ""), (cells.pk, "")]
+
+    bad = {"answers": [{"question": doctor.pk, "value": "maybe"},
+                       {"question": cells.pk, "value": "12"}]}  # fmt: skip
+    r = c.post(url, bad, content_type="application/json")
+    assert r.status_code == 400 and "Answer yes or no." in r.content.decode()
+    assert not ChecklistAnswer.objects.exists()  # nothing saved when one answer is wrong
+    r = c.post(url, {"answers": [{"question": 999999, "value": "x"}]},
+               content_type="application/json")  # fmt: skip
+    assert r.status_code == 400
+
+    good = {"answers": [{"question": doctor.pk, "value": "no"},
+                        {"question": cells.pk, "value": "12"}]}  # fmt: skip
+    r = c.post(url, good, content_type="application/json")
+    assert r.status_code == 200
+    assert {i["question"]: i["answer"] for i in r.json()} == {doctor.pk: "no", cells.pk: "12"}
+    assert AuditEntry.objects.filter(
+        action="change", target_type="visit", target_id=str(visit.pk)
+    ).exists()
+
+    # Another organisation does not find the visit; a weaker role is refused.
+    login(make_member(other_org, "monitor"), c)
+    assert c.get(f"/api/v1/visits/{visit.pk}/").status_code == 404
+    r = c.post(url, good, content_type="application/json")
+    assert r.status_code == 404 and b"12" not in r.content
+    login(make_member(org, "lawyer"), c)
+    assert c.post(url, good, content_type="application/json").status_code == 403

@@ -127,3 +127,53 @@ def test_settings_are_the_admins(lawyer, legal_admin, login):
     from apps.legal.selectors import feed_shows_client_names
 
     assert feed_shows_client_names(legal_admin.organization_id)
+
+
+def test_case_list_shows_median_time_per_stage_of_visible_proceedings_only(
+    lawyer, proceeding, login, org, make_member, legal_reference
+):  # fmt: skip
+    for started, ended in ((60, 50), (40, 20), (30, 0)):
+        services.add_stage(membership=lawyer, proceeding=proceeding, data={
+            "stage_type": "investigation", "started_on": days_ago(started),
+            "ended_on": days_ago(ended)})  # fmt: skip
+    # A stage still running does not count.
+    services.add_stage(membership=lawyer, proceeding=proceeding,
+                       data={"stage_type": "indictment", "started_on": days_ago(5)})  # fmt: skip
+    from apps.legal import selectors
+
+    durations = selectors.median_days_per_stage(lawyer)
+    assert [(d.stage_type, d.median_days, d.stages) for d in durations] == [
+        ("investigation", 20, 3)
+    ]
+    body = login(lawyer).get("/legal/").content.decode()
+    assert 'id="stage-durations"' in body
+    # A lawyer who sees none of these proceedings gets no figures from them.
+    colleague = make_member(org, "lawyer", email="colleague.lawyer@test.example")
+    assert selectors.median_days_per_stage(colleague) == []
+    assert 'id="stage-durations"' not in login(colleague).get("/legal/").content.decode()
+
+
+def test_custody_changes_are_kept_as_a_dated_history(lawyer, proceeding, login):
+    defendant = services.add_defendant(membership=lawyer, proceeding=proceeding, data={
+        "name": "X", "custody_status": "wanted", "custody_verified_on": date(2025, 1, 10)})  # fmt: skip
+    services.update_custody(membership=lawyer, defendant=defendant, custody_status="detained",
+                            verified_on=date(2025, 3, 1))  # fmt: skip
+    # An older verification entered late goes into the history, not over the newer one.
+    services.update_custody(membership=lawyer, defendant=defendant, custody_status="at_large",
+                            verified_on=date(2025, 2, 1))  # fmt: skip
+    defendant.refresh_from_db()
+    assert (defendant.custody_status, defendant.custody_verified_on) == (
+        "detained", date(2025, 3, 1)
+    )  # fmt: skip
+    history = [(c.verified_on, c.custody_status) for c in defendant.custody_history.all()]
+    assert history == [(date(2025, 1, 10), "wanted"), (date(2025, 2, 1), "at_large"),
+                       (date(2025, 3, 1), "detained")]  # fmt: skip
+    c = login(lawyer)
+    body = c.get(f"/legal/proceedings/{proceeding.pk}/").content.decode()
+    shown = body.split('class="custody-history"')[1].split("</details>")[0]
+    assert "Custody history" in shown
+    assert shown.index("wanted") < shown.index("at large") < shown.index("detained")
+    api = c.get(f"/api/v1/proceedings/{proceeding.pk}/").json()
+    assert [h["custody_status"] for h in api["defendants"][0]["custody_history"]] == [
+        "wanted", "at_large", "detained"
+    ]  # fmt: skip

@@ -139,7 +139,40 @@ def test_legal_tables_have_their_section_and_labels_on_the_page(records):
 
     report = build_report(ReportScope(FROM, TO, (records.id,), disclosure_control=False))
     section = next(s for s in display.shown_sections(report) if s.slug == "legal")
-    assert len(section.tables) == 7
+    assert len(section.tables) == 10
     rows = display.label_rows(report.table("prosecutions_by_article"))
     labels = {row.labels[0] for row in rows}
     assert "159 Torture (2021)" in labels
+
+
+def test_new_legal_tables_reconcile_with_the_records(records):
+    report = build_report(ReportScope(FROM, TO, (records.id,), disclosure_control=False))
+    # Sums of money, not counts: 200 000 awarded and 50 000 paid; the claim is not counted.
+    assert _cells(report, "compensation_amounts") == (
+        {("awarded", "KGS"): 200000, ("paid", "KGS"): 50000}, 250000
+    )  # fmt: skip
+    assert not report.table("compensation_amounts").perturbed
+    # One investigation opened in 2025, charged under two articles: once under each.
+    assert _cells(report, "investigations_by_article") == (
+        {("2025", "2021:159"): 1, ("2025", "2021:166"): 1}, 1
+    )  # fmt: skip
+    # Both clients were victims in a criminal proceeding open during 2025.
+    victims, total = _cells(report, "victims_represented")
+    assert total == 2
+    assert sum(n for (kind, _sex), n in victims.items() if kind == "criminal") == 2
+
+
+def test_victims_represented_leaves_out_proceedings_closed_before_the_period(records):
+    from apps.legal.models import Proceeding
+
+    Proceeding.objects.filter(opened_on__year=2024).update(closed_on=date(2024, 12, 31))
+    report = build_report(ReportScope(FROM, TO, (records.id,), disclosure_control=False))
+    assert _cells(report, "victims_represented")[1] == 1
+
+
+def test_compensation_amounts_of_few_records_are_not_published(records):
+    report = build_report(ReportScope(FROM, TO, (records.id,), disclosure_control=True))
+    table = report.table("compensation_amounts")
+    # One award and one payment: publishing the sums would disclose what one victim got.
+    assert all(r["count"] in (0, "suppressed") for r in table.rows)
+    assert table.total in (0, None, "suppressed")

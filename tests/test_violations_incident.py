@@ -2,6 +2,8 @@
 see it: the organisation's monitors, a grantee organisation by an explicit grant,
 nobody else."""
 
+from datetime import date
+
 import pytest
 
 from apps.core.models import AuditEntry
@@ -343,3 +345,159 @@ def test_intervention_response_recorded_later(monitor, login, vocab):
     )
     intervention.refresh_from_db()
     assert intervention.response == "Case forwarded"
+
+
+def test_only_the_author_or_an_admin_shares_an_event(
+    monitor, org, other_org, make_member, login, vocab
+):
+    from apps.violations.models import Grant
+
+    event = _record(monitor, vocab)
+    colleague = make_member(org, "monitor", email="second.monitor@test.example")
+    c = login(colleague)
+    # A colleague reads the event but is not offered, and cannot force, sharing it.
+    page = c.get(f"/violations/{event.pk}/").content.decode()
+    assert 'id="grant-form"' not in page
+    r = c.post(f"/violations/{event.pk}/grants/", {"organization": other_org.pk})
+    assert r.status_code == 403
+    assert not Grant.objects.exists()
+
+    admin = make_member(org, "org_admin")
+    r = login(admin, c).post(f"/violations/{event.pk}/grants/", {"organization": other_org.pk})
+    assert r.status_code == 302
+    assert Grant.objects.filter(event=event, organization=other_org).count() == 1
+    assert 'id="grant-form"' in login(monitor, c).get(f"/violations/{event.pk}/").content.decode()
+
+
+def test_involvements_and_interventions_are_corrected_and_removed(
+    monitor, org, other_org, make_member, login, vocab
+):
+    from apps.violations import services
+    from apps.violations.models import Event, Intervention, Involvement
+
+    event = _record(monitor, vocab)
+    intervention = services.add_intervention(
+        membership=monitor,
+        event=event,
+        data={"kind": "letter", "made_on": date(2026, 3, 20), "addressee": "Prosecutor"},
+    )
+    involvement = Involvement.objects.get(event=event)
+    version = Event.objects.get(pk=event.pk).version
+    inv_url = f"/violations/{event.pk}/involvements/{involvement.pk}"
+    int_url = f"/violations/{event.pk}/interventions/{intervention.pk}"
+    c = login(monitor)
+    page = c.get(f"/violations/{event.pk}/").content.decode()
+    assert f'id="involvement-form-{involvement.pk}"' in page
+    assert f'id="intervention-form-{intervention.pk}"' in page
+
+    # Another organisation's monitor finds nothing; a case worker is refused.
+    for member, status in ((make_member(other_org, "monitor"), 404), (make_member(org), 403)):
+        login(member, c)
+        assert c.post(f"{inv_url}/delete/", {"version": version}).status_code == status
+        assert c.post(f"{int_url}/edit/", {"kind": "letter"}).status_code == status
+    assert Involvement.objects.filter(pk=involvement.pk).exists()
+
+    login(monitor, c)
+    r = c.post(f"{int_url}/edit/", {"kind": "letter", "made_on": "2026-03-20",
+               "addressee": "Prosecutor", "response_on": "2026-03-01", "version": version})  # fmt: skip
+    assert r.status_code == 400 and "cannot come before" in r.content.decode()
+    r = c.post(f"{int_url}/edit/", {"kind": "complaint", "made_on": "2026-03-20",
+               "addressee": "Ombudsman", "version": version})  # fmt: skip
+    assert r.status_code == 302
+    intervention.refresh_from_db()
+    assert (intervention.kind, intervention.addressee) == ("complaint", "Ombudsman")
+
+    # A form opened before that correction is refused and keeps what was typed.
+    r = c.post(f"{inv_url}/edit/", {"role": "gave_orders", "position": "colonel",
+               "version": version})  # fmt: skip
+    assert r.status_code == 400 and "colonel" in r.content.decode()
+    version = Event.objects.get(pk=event.pk).version
+    r = c.post(f"{inv_url}/edit/", {"role": "gave_orders", "position": "colonel",
+               "perpetrator_type": vocab["police"].pk, "version": version})  # fmt: skip
+    assert r.status_code == 302
+    involvement.refresh_from_db()
+    assert (involvement.role, involvement.position) == ("gave_orders", "colonel")
+    assert not involvement.identity_confidential
+
+    version = Event.objects.get(pk=event.pk).version
+    assert c.post(f"{inv_url}/delete/", {"version": version}).status_code == 302
+    assert c.post(f"{int_url}/delete/", {"version": version + 1}).status_code == 302
+    assert not Involvement.objects.filter(pk=involvement.pk).exists()
+    assert not Intervention.objects.filter(pk=intervention.pk).exists()
+    for target_type, pk in (("involvement", involvement.pk), ("intervention", intervention.pk)):
+        actions = set(
+            AuditEntry.objects.filter(target_type=target_type, target_id=str(pk)).values_list(
+                "action", flat=True
+            )
+        )
+        assert {"change", "delete"} <= actions, target_type
+
+
+def test_sources_are_corrected_and_removed_by_the_recording_organisation(
+    monitor, other_org, make_member, login, vocab
+):
+    from apps.violations import services
+    from apps.violations.models import Event, Source
+
+    event = _record(monitor, vocab)
+    source = services.add_source(
+        membership=monitor, event=event, data={"kind": "media", "reported_by": "24.kg"}
+    )
+    url = f"/violations/{event.pk}/sources/{source.pk}"
+    version = Event.objects.get(pk=event.pk).version
+    c = login(make_member(other_org, "monitor"))
+    assert c.post(f"{url}/delete/", {"version": version}).status_code == 404
+    login(monitor, c)
+    assert f'id="source-form-{source.pk}"' in c.get(f"/violations/{event.pk}/").content.decode()
+    r = c.post(f"{url}/edit/", {"kind": "media", "reliability": "bogus", "reported_by": "Azattyk",
+               "version": version})  # fmt: skip
+    assert r.status_code == 400 and "Azattyk" in r.content.decode()
+    r = c.post(f"{url}/edit/", {"kind": "media", "reliability": "high", "reported_by": "Azattyk",
+               "reported_on": "2026-03-16", "version": version})  # fmt: skip
+    assert r.status_code == 302
+    source.refresh_from_db()
+    assert (source.reported_by, source.reliability) == ("Azattyk", "high")
+    # The stale version is refused: nothing is removed.
+    c.post(f"{url}/delete/", {"version": version})
+    assert Source.objects.filter(pk=source.pk).exists()
+    assert c.post(f"{url}/delete/", {"version": version + 1}).status_code == 302
+    assert not Source.objects.filter(pk=source.pk).exists()
+    assert AuditEntry.objects.filter(
+        target_type="source", target_id=str(source.pk), action="delete"
+    ).exists()
+
+
+def test_acts_are_corrected_and_the_last_one_is_kept(monitor, org, login, make_member, vocab):
+    from apps.violations import services
+    from apps.violations.models import Act, Event
+
+    event = _record(monitor, vocab)
+    extra = services.add_act(
+        membership=monitor,
+        event=event,
+        victim={"given_name": "Нургүл", "act_type": vocab["threats"]},
+    )
+    first = Act.objects.exclude(pk=extra.pk).get(event=event)
+    version = Event.objects.get(pk=event.pk).version
+    c = login(make_member(org))
+    assert c.post(f"/violations/{event.pk}/acts/{first.pk}/delete/").status_code == 403
+    login(monitor, c)
+    r = c.post(
+        f"/violations/{event.pk}/acts/{first.pk}/edit/", {"act_type": "", "version": version}
+    )
+    assert r.status_code == 400
+    r = c.post(
+        f"/violations/{event.pk}/acts/{first.pk}/edit/",
+        {"act_type": vocab["beating"].pk, "version": version},
+    )
+    assert r.status_code == 302
+    first.refresh_from_db()
+    assert first.act_type == vocab["beating"]
+    version += 1
+    r = c.post(f"/violations/{event.pk}/acts/{extra.pk}/delete/", {"version": version})
+    assert r.status_code == 302
+    assert list(Act.objects.filter(event=event)) == [first]
+    # The event's only act stays.
+    c.post(f"/violations/{event.pk}/acts/{first.pk}/delete/", {"version": version + 1})
+    assert Act.objects.filter(pk=first.pk).exists()
+    assert AuditEntry.objects.filter(target_type="act", target_id=str(extra.pk)).exists()

@@ -101,3 +101,30 @@ def test_tables_are_labelled_and_controlled(records):
     assert display.table_title("violations_by_act_type") == "Violations by type of act"
     labels = display.code_labels("violations_by_act_type", "act_type")
     assert labels["torture_ill_treatment"] == "Torture and ill-treatment"
+
+
+def test_violations_by_institution_type_region_and_month_reconcile(records, make_member):
+    from apps.institutions.models import Institution
+    from apps.violations import services
+    from apps.violations.models import ActType
+
+    monitor = make_member(records, "monitor")
+    colony = Institution.objects.create(organization=records, name="Colony 47", kind="penal_colony")
+    services.record_incident(
+        membership=monitor,
+        event={"title": "t", "occurred_on": date(2026, 3, 9), "region": "bishkek",
+               "institution": colony},
+        victims=[{"given_name": "Б", "act_type": ActType.objects.get(code="beating")}] * 2,
+        perpetrators=[],
+    )  # fmt: skip
+    report = build_report(ReportScope(FROM, TO, (records.id,), disclosure_control=False))
+    # Six acts in the period: four in unlinked, undistricted events, two in the colony.
+    assert _counts(report, "violations_by_institution_type", "institution_type") == {
+        "penal_colony": 2,
+        "unknown": 4,
+    }
+    assert _counts(report, "violations_by_region", "region") == {"bishkek": 2, "unknown": 4}
+    assert _counts(report, "violations_by_month", "month") == {"2026-02": 3, "2026-03": 3}
+    names = [t["table"] for t in report.as_json()]
+    for name in ("violations_by_institution_type", "violations_by_region", "violations_by_month"):
+        assert name in names

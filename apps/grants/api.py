@@ -6,9 +6,11 @@ import datetime
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.accounts.roles import Permission
@@ -25,6 +27,7 @@ from apps.grants.models import (
     Indicator,
 )
 from apps.people.services import NotAllowed
+from apps.prevention.selectors import events_of_organization
 
 
 def choice(choices, **kwargs):
@@ -83,6 +86,60 @@ class DonorGrantSerializer(serializers.ModelSerializer):
         return [use.indicator.code for use in obj.indicator_uses.all()]
 
 
+class BudgetLineSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(max_length=200)
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+
+
+class SpendingSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    budget_line = serializers.IntegerField(help_text="id of one of the grant's budget lines")
+    spent_on = serializers.DateField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+
+
+class EventLinkSerializer(serializers.Serializer):
+    event = serializers.IntegerField(help_text="id of a prevention event of the organisation")
+    activity = serializers.IntegerField(
+        required=False, allow_null=True, help_text="id of one of the grant's activities"
+    )
+
+
+class PeriodTargetSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    indicator = serializers.CharField(help_text="code of an indicator used by the grant")
+    period_from = serializers.DateField()
+    period_to = serializers.DateField()
+    target = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+
+
+class ManualResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    indicator = serializers.CharField(help_text="code of an indicator entered by hand")
+    period_from = serializers.DateField()
+    period_to = serializers.DateField()
+    value = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    breakdown = serializers.JSONField(
+        required=False,
+        help_text='numbers per group, e.g. {"sex": {"F": 3, "M": 2}}',
+    )
+    evidence = serializers.FileField(
+        write_only=True, required=False, help_text="required unless the period has one"
+    )
+
+
+def _not_found(field):
+    return ApiValidationError({field: ["Not found."]})
+
+
+def _one(queryset, field, pk):
+    found = queryset.filter(pk=pk).first() if pk is not None else None
+    if found is None:
+        raise _not_found(field)
+    return found
+
+
 class _Scoped(AuditedReadMixin, viewsets.GenericViewSet):
     permission_classes = [HasMembership]
     required_permission = Permission.MANAGE_GRANTS
@@ -132,6 +189,164 @@ class GrantViewSet(
             )
 
         serializer.instance = _write(create)
+
+    def _body(self, serializer_class):
+        body = serializer_class(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        return body.validated_data
+
+    @extend_schema(request=BudgetLineSerializer, responses={201: BudgetLineSerializer})
+    @action(detail=True, methods=["post"], url_path="budget-lines")
+    def budget_lines(self, request, pk=None):
+        """Add a budget line; all lines together may not exceed the grant."""
+        grant = self.get_object()
+        d = self._body(BudgetLineSerializer)
+        line = _write(
+            lambda: services.add_budget_line(
+                membership=request.membership,
+                grant=grant,
+                name=d["name"],
+                amount=d["amount"],
+                request=request,
+            )
+        )
+        return Response(BudgetLineSerializer(line).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SpendingSerializer, responses={201: SpendingSerializer})
+    @action(detail=True, methods=["post"], url_path="spending")
+    def spending(self, request, pk=None):
+        """Record an amount spent on one of the grant's budget lines (amounts only)."""
+        grant = self.get_object()
+        d = self._body(SpendingSerializer)
+        line = _one(grant.budget_lines.all(), "budget_line", d["budget_line"])
+        spent = _write(
+            lambda: services.record_spending(
+                membership=request.membership,
+                budget_line=line,
+                spent_on=d["spent_on"],
+                amount=d["amount"],
+                request=request,
+            )
+        )
+        data = {"id": spent.pk, "budget_line": line.pk, "spent_on": spent.spent_on}
+        data["amount"] = spent.amount
+        return Response(SpendingSerializer(data).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=EventLinkSerializer, responses={201: EventLinkSerializer})
+    @action(detail=True, methods=["post"], url_path="events")
+    def link_event(self, request, pk=None):
+        """Count a prevention event for the grant (refused outside the grant's period)."""
+        grant = self.get_object()
+        d = self._body(EventLinkSerializer)
+        event = _one(
+            events_of_organization(request.membership.organization_id), "event", d["event"]
+        )
+        activity = None
+        if d.get("activity") is not None:
+            activity = _one(grant.activities.all(), "activity", d["activity"])
+        link = _write(
+            lambda: services.link_event(
+                membership=request.membership,
+                grant=grant,
+                event=event,
+                activity=activity,
+                request=request,
+            )
+        )
+        data = {"event": link.event_id, "activity": link.activity_id}
+        return Response(EventLinkSerializer(data).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["delete"], url_path=r"events/(?P<event_id>\d+)")
+    def unlink_event(self, request, pk=None, event_id=None):
+        """Stop counting an event for the grant."""
+        grant = self.get_object()
+        if not grant.event_links.filter(event_id=event_id).exists():
+            raise NotFound()
+        _write(
+            lambda: services.unlink_event(
+                membership=request.membership,
+                grant=grant,
+                event_id=int(event_id),
+                request=request,
+            )
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=PeriodTargetSerializer, responses={201: PeriodTargetSerializer})
+    @action(detail=True, methods=["post"], url_path="targets")
+    def targets(self, request, pk=None):
+        """Set the target of one reporting period for an indicator the grant uses; a
+        second target for the same first day replaces the first."""
+        grant = self.get_object()
+        d = self._body(PeriodTargetSerializer)
+        use = grant.indicator_uses.filter(indicator__code=d["indicator"]).first()
+        if use is None:
+            raise _not_found("indicator")
+        row = _write(
+            lambda: services.set_period_target(
+                membership=request.membership,
+                use=use,
+                period_from=d["period_from"],
+                period_to=d["period_to"],
+                target=d["target"],
+                request=request,
+            )
+        )
+        data = {
+            "id": row.pk,
+            "indicator": use.indicator.code,
+            "period_from": row.period_from,
+            "period_to": row.period_to,
+            "target": row.target,
+        }
+        return Response(PeriodTargetSerializer(data).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request={"multipart/form-data": ManualResultSerializer},
+        responses={201: ManualResultSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="manual-results",
+        parser_classes=[MultiPartParser, JSONParser],
+    )
+    def manual_results(self, request, pk=None):
+        """Enter the result of a hand-entered indicator for a period, with its evidence
+        file (kept encrypted); a second entry for the same period replaces the first."""
+        grant = self.get_object()
+        d = self._body(ManualResultSerializer)
+        indicator = (
+            selectors.indicators_visible_to(request.membership).filter(code=d["indicator"]).first()
+        )
+        if indicator is None:
+            raise _not_found("indicator")
+        breakdown = d.get("breakdown") or {}
+        if not isinstance(breakdown, dict):
+            raise ApiValidationError({"breakdown": ["Give numbers per group."]})
+        result = _write(
+            lambda: services.record_manual_result(
+                membership=request.membership,
+                grant=grant,
+                indicator=indicator,
+                period_from=d["period_from"],
+                period_to=d["period_to"],
+                value=d["value"],
+                breakdown=breakdown,
+                evidence=d.get("evidence"),
+                request=request,
+            )
+        )
+        data = {
+            "id": result.pk,
+            "indicator": indicator.code,
+            "period_from": result.period_from,
+            "period_to": result.period_to,
+            "value": result.value,
+            "breakdown": result.breakdown,
+        }
+        return Response(ManualResultSerializer(data).data, status=status.HTTP_201_CREATED)
 
 
 class IndicatorSerializer(serializers.ModelSerializer):

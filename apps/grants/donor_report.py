@@ -3,7 +3,7 @@ disaggregation, the events the grant paid for and the budget, as XLSX (openpyxl)
 PDF (ReportLab, the DejaVu fonts vendored for Cyrillic), written in the report's
 language. The page's download buttons and `manage.py donor_report` call the same code."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from xml.sax.saxutils import escape
 
@@ -31,6 +31,9 @@ class DonorReport:
     budget_headers: list
     budget: list
     values: dict  # {indicator code: value} as sent
+    # [(indicator label, result, target)] for the PDF's results-against-targets charts
+    chart: list = field(default_factory=list)
+    chart_labels: tuple = ("", "")  # (result, target) in the report's language
 
 
 def _num(value):
@@ -66,7 +69,7 @@ def build(grant, period_from, period_to, language: str) -> DonorReport:
             _("Life-of-grant target"),
             _("Data quality"),
         ]
-        rows, breakdown_rows, values = [], [], {}
+        rows, breakdown_rows, values, chart = [], [], {}, []
         for r in results:
             name = f"{r.indicator.code} · {r.indicator.name}"
             flag = ""
@@ -90,6 +93,8 @@ def build(grant, period_from, period_to, language: str) -> DonorReport:
                 ]
             )
             values[r.indicator.code] = r.value
+            if r.value is not None or r.target is not None:
+                chart.append((name, _num(r.value), _num(r.target)))
             for title, cells in r.breakdown:
                 for label, n in cells:
                     breakdown_rows.append([r.indicator.code, title, label, _num(n)])
@@ -134,6 +139,11 @@ def build(grant, period_from, period_to, language: str) -> DonorReport:
             budget_headers=budget_headers,
             budget=budget_rows,
             values=values,
+            chart=chart,
+            chart_labels=(
+                pgettext("indicator value", "result"),
+                pgettext("indicator value", "target"),
+            ),
         )
 
 
@@ -186,6 +196,62 @@ def to_xlsx(report: DonorReport, language: str) -> bytes:
         return out.getvalue()
 
 
+RESULT_COLOUR = "#1565c0"  # the page's chart colour
+TARGET_COLOUR = "#9e9e9e"
+CHART_BAR = 14  # points per bar
+
+
+def result_drawings(report: DonorReport, width: float) -> list:
+    """One small horizontal bar chart per indicator: the period's result and its target,
+    drawn with ReportLab graphics as apps.statistics.pdf draws the statistics charts.
+    An indicator with neither a result nor a target draws nothing; a missing value
+    draws as an empty bar with its label saying so."""
+    from reportlab.graphics.charts.barcharts import HorizontalBarChart
+    from reportlab.graphics.shapes import Drawing, String
+    from reportlab.lib import colors
+
+    from apps.referrals.pdf import FONT, FONT_BOLD
+
+    result_label, target_label = report.chart_labels
+    drawings = []
+    for name, result, target in report.chart:
+        values = [result or 0, target or 0]
+        if not any(values):
+            continue
+        label_w = width * 0.2
+        height = CHART_BAR * 2
+        drawing = Drawing(width, height + 22)
+        drawing.add(String(0, height + 10, name[:110], fontName=FONT_BOLD, fontSize=8))
+        bc = HorizontalBarChart()
+        bc.x, bc.y = label_w, 4
+        bc.width, bc.height = width - label_w - 60, height
+        # ReportLab draws the first category at the bottom: the target below the result.
+        bc.data = [[values[1], values[0]]]
+        bc.categoryAxis.categoryNames = [target_label, result_label]
+        bc.categoryAxis.labels.fontName = FONT
+        bc.categoryAxis.labels.fontSize = 7
+        bc.categoryAxis.labels.boxAnchor = "e"
+        bc.categoryAxis.labels.dx = -4
+        bc.categoryAxis.visibleTicks = False
+        bc.valueAxis.visible = False
+        bc.valueAxis.valueMin = 0
+        bc.bars.strokeColor = None
+        bc.bars[(0, 0)].fillColor = colors.HexColor(TARGET_COLOUR)
+        bc.bars[(0, 1)].fillColor = colors.HexColor(RESULT_COLOUR)
+        bc.barWidth = CHART_BAR * 0.6
+        bc.barLabelFormat = "values"
+        bc.barLabelArray = [
+            ["–" if target is None else str(target), "–" if result is None else str(result)]
+        ]
+        bc.barLabels.fontName = FONT
+        bc.barLabels.fontSize = 7
+        bc.barLabels.boxAnchor = "w"
+        bc.barLabels.dx = 3
+        drawing.add(bc)
+        drawings.append(drawing)
+    return drawings
+
+
 def to_pdf(report: DonorReport, language: str) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
@@ -235,6 +301,10 @@ def to_pdf(report: DonorReport, language: str) -> bytes:
             Paragraph(escape(_("Results against targets")), sub),
             table(report.headers, report.rows),
         ]
+        drawings = result_drawings(report, doc.width)
+        if drawings:
+            story.append(Spacer(1, 6))
+            story += drawings
         if report.breakdown_rows:
             story += [
                 Paragraph(escape(_("Disaggregation")), sub),

@@ -27,13 +27,47 @@ class GrantForm(forms.Form):
 
     def __init__(self, *args, grants, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = grants
+        if grants is not None:
+            self.fields["parent"].queryset = grants
 
     def clean(self):
         data = super().clean()
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("The end cannot be before the start."))
         return data
+
+
+class GrantEditForm(GrantForm):
+    """The grant's particulars; whether it is a sub-grant is fixed once created."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, is_sub_grant=False, **kwargs):
+        super().__init__(*args, grants=None, **kwargs)
+        del self.fields["parent"]
+        if not is_sub_grant:
+            del self.fields["partner_name"]
+
+    @staticmethod
+    def initial_from(grant) -> dict:
+        return {
+            "donor_name": grant.donor.name,
+            "reference": grant.reference,
+            "title": grant.title,
+            "amount": grant.amount,
+            "currency": grant.currency,
+            "starts_on": grant.starts_on,
+            "ends_on": grant.ends_on,
+            "partner_name": grant.partner_name,
+            "version": grant.version,
+        }
+
+
+class VersionForm(forms.Form):
+    """A delete button's form: the version read, so a delete after someone's change is
+    refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class IndicatorForm(forms.Form):
@@ -61,6 +95,18 @@ class IndicatorForm(forms.Form):
     baseline = forms.DecimalField(
         label=_("Baseline"), required=False, max_digits=14, decimal_places=2
     )
+
+
+class IndicatorEditForm(IndicatorForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    @staticmethod
+    def initial_from(indicator) -> dict:
+        fields = ("code", "name", "definition", "unit", "direction", "source", "baseline")
+        initial = {name: getattr(indicator, name) for name in fields}
+        initial["disaggregation"] = list(indicator.disaggregation or [])
+        initial["version"] = indicator.version
+        return initial
 
 
 class UseIndicatorForm(forms.Form):

@@ -66,6 +66,8 @@ class Grant(models.Model):
     )
     partner_name = models.CharField(_("partner NGO"), max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Bumped on every change, so an edit opened before someone else's save is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("grant")
@@ -170,6 +172,7 @@ class Indicator(models.Model):
         _("baseline"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     source = models.CharField(_("data source"), max_length=30, choices=DataSource.choices)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("indicator")

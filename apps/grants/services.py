@@ -35,7 +35,7 @@ from apps.grants.models import (
     SentReport,
     Spending,
 )
-from apps.people.services import require
+from apps.people.services import StaleEdit, require
 
 MAX_AMOUNT = Decimal("999999999999.99")
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -67,6 +67,26 @@ def _dates(starts_on, ends_on) -> None:
         raise ValidationError(_("Give the first and the last day."))
     if ends_on < starts_on:
         raise ValidationError({"ends_on": _("The end cannot be before the start.")})
+
+
+def _locked(model, row, version):
+    """The row, locked for this transaction; StaleEdit if it changed since `version` was
+    read (None skips the check, for callers that send no version)."""
+    current = model.objects.select_for_update().filter(pk=row.pk).first()
+    if current is None or (version is not None and current.version != version):
+        raise StaleEdit()
+    return current
+
+
+def _changed(record, values: dict) -> list[str]:
+    """Set `values` on `record`; the names of the fields that changed (for the audit
+    entry: names only, never the values)."""
+    changed = []
+    for name, value in values.items():
+        if getattr(record, name) != value:
+            setattr(record, name, value)
+            changed.append(name)
+    return changed
 
 
 # Donors and grants --------------------------------------------------------------------
@@ -153,6 +173,137 @@ def create_grant(
             {"reference": _("Another grant of your organisation has this reference.")}
         )
     return grant
+
+
+def update_grant(
+    *,
+    membership,
+    grant: Grant,
+    donor: Donor,
+    reference: str,
+    title: str,
+    amount,
+    currency: str,
+    starts_on,
+    ends_on,
+    partner_name: str = "",
+    version: int | None = None,
+    request=None,
+) -> Grant:
+    """Change a grant's particulars. Refused when what hangs on it would no longer fit:
+    budget lines or sub-grants above the new amount; linked events, period targets or
+    spending outside the new period; a sub-grant outside its grant. StaleEdit when
+    someone saved the grant after `version` was read."""
+    require(membership, PERM)
+    _own(membership, grant)
+    _own(membership, donor)
+    reference = (reference or "").strip()
+    if not reference:
+        raise ValidationError({"reference": _("Give the grant's reference.")})
+    if currency not in Currency.values:
+        raise ValidationError({"currency": _("Choose a currency.")})
+    amount = _amount(amount, "amount", allow_zero=False)
+    _dates(starts_on, ends_on)
+    errors = {}
+    parent = grant.parent
+    if parent is not None:
+        if starts_on < parent.starts_on or ends_on > parent.ends_on:
+            errors["starts_on"] = _("A sub-grant must fall within the period of its grant.")
+        if currency != parent.currency:
+            errors["currency"] = _("A sub-grant is in its grant's currency.")
+        given = parent.sub_grants.exclude(pk=grant.pk).aggregate(s=Sum("amount"))["s"] or 0
+        if given + amount > parent.amount:
+            errors["amount"] = _("Sub-grants would total more than their grant.")
+        if not partner_name.strip():
+            errors["partner_name"] = _("Name the partner NGO.")
+    planned = grant.budget_lines.aggregate(s=Sum("amount"))["s"] or 0
+    passed_on = grant.sub_grants.aggregate(s=Sum("amount"))["s"] or 0
+    if max(planned, passed_on) > amount:
+        errors["amount"] = _(
+            "The budget lines or sub-grants already total %(total)s; the amount cannot be less."
+        ) % {"total": max(planned, passed_on)}
+    if grant.sub_grants.exclude(currency=currency).exists():
+        errors["currency"] = _("The sub-grants are in another currency.")
+    outside = {
+        "events": grant.event_links.filter(event__starts_on__lt=starts_on).exists()
+        or grant.event_links.filter(event__ends_on__gt=ends_on).exists(),
+        "targets": PeriodTarget.objects.filter(use__grant=grant)
+        .exclude(period_from__gte=starts_on, period_to__lte=ends_on)
+        .exists(),
+        "spending": Spending.objects.filter(budget_line__grant=grant)
+        .exclude(spent_on__gte=starts_on, spent_on__lte=ends_on)
+        .exists(),
+        "sub_grants": grant.sub_grants.exclude(
+            starts_on__gte=starts_on, ends_on__lte=ends_on
+        ).exists(),
+    }
+    if any(outside.values()):
+        errors["starts_on"] = _(
+            "Linked events, period targets, spending or sub-grants would fall outside the "
+            "new period; change them first."
+        )
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            grant = _locked(Grant, grant, version)
+            changed = _changed(
+                grant,
+                {
+                    "donor_id": donor.pk,
+                    "reference": reference,
+                    "title": title.strip() or reference,
+                    "amount": amount,
+                    "currency": currency,
+                    "starts_on": starts_on,
+                    "ends_on": ends_on,
+                    "partner_name": partner_name.strip() if parent is not None else "",
+                },
+            )
+            if changed:
+                grant.version += 1
+                grant.save()
+                audit.by_member(
+                    AuditEntry.Action.CHANGE, membership, grant, request, {"fields": changed}
+                )
+    except IntegrityError:
+        raise ValidationError(
+            {"reference": _("Another grant of your organisation has this reference.")}
+        )
+    return grant
+
+
+def grant_deletable(grant: Grant) -> bool:
+    """Whether nothing hangs on the grant yet (a grant entered by mistake)."""
+    return not any(
+        related.exists()
+        for related in (
+            grant.event_links,
+            grant.indicator_uses,
+            grant.budget_lines,
+            grant.activities,
+            grant.sub_grants,
+            grant.manual_results,
+            grant.sent_reports,
+        )
+    )
+
+
+def delete_grant(*, membership, grant: Grant, version: int | None = None, request=None) -> None:
+    """Delete a grant entered by mistake; refused once anything is linked to it."""
+    require(membership, PERM)
+    _own(membership, grant)
+    with transaction.atomic():
+        grant = _locked(Grant, grant, version)
+        if not grant_deletable(grant):
+            raise ValidationError(
+                _(
+                    "This grant has events, indicators, a budget, sub-grants or reports "
+                    "linked to it and cannot be deleted."
+                )
+            )
+        audit.by_member(AuditEntry.Action.DELETE, membership, grant, request)
+        grant.delete()
 
 
 def add_activity(*, membership, grant: Grant, title: str, request=None) -> Activity:
@@ -279,6 +430,29 @@ def create_indicator(
     """An indicator of the organisation's registry, computed from records or entered by
     hand."""
     require(membership, PERM)
+    fields = _indicator_fields(
+        code=code,
+        name=name,
+        source=source,
+        unit=unit,
+        direction=direction,
+        disaggregation=disaggregation,
+        baseline=baseline,
+        definition=definition,
+    )
+    try:
+        with transaction.atomic():
+            indicator = Indicator.objects.create(organization=membership.organization, **fields)
+            audit.by_member(AuditEntry.Action.CREATE, membership, indicator, request)
+    except IntegrityError:
+        raise ValidationError({"code": _("Another indicator has this code.")})
+    return indicator
+
+
+def _indicator_fields(
+    *, code, name, source, unit, direction, disaggregation, baseline, definition
+) -> dict:
+    """The indicator's fields, checked and tidied; ValidationError naming each bad one."""
     errors = {}
     code = (code or "").strip()
     if not code:
@@ -303,23 +477,86 @@ def create_indicator(
         baseline = None
     if errors:
         raise ValidationError(errors)
+    return {
+        "code": code,
+        "name": name.strip(),
+        "definition": definition or "",
+        "unit": unit or "people",
+        "direction": direction,
+        "disaggregation": [d for d in DISAGGREGATIONS if d in disaggregation],
+        "baseline": baseline,
+        "source": source,
+    }
+
+
+def update_indicator(
+    *,
+    membership,
+    indicator: Indicator,
+    code: str,
+    name: str,
+    source: str,
+    unit: str = "people",
+    direction: str = Direction.INCREASE,
+    disaggregation=(),
+    baseline=None,
+    definition: str = "",
+    version: int | None = None,
+    request=None,
+) -> Indicator:
+    """Change an indicator of the registry. A hand-entered indicator with results keeps
+    its data source (the results would otherwise be silently dropped). StaleEdit when
+    someone saved it after `version` was read."""
+    require(membership, PERM)
+    _own(membership, indicator)
+    fields = _indicator_fields(
+        code=code,
+        name=name,
+        source=source,
+        unit=unit,
+        direction=direction,
+        disaggregation=disaggregation,
+        baseline=baseline,
+        definition=definition,
+    )
+    if fields["source"] != indicator.source and indicator.results.exists():
+        raise ValidationError(
+            {"source": _("Results were entered by hand for this indicator; keep its source.")}
+        )
     try:
         with transaction.atomic():
-            indicator = Indicator.objects.create(
-                organization=membership.organization,
-                code=code,
-                name=name.strip(),
-                definition=definition,
-                unit=unit or "people",
-                direction=direction,
-                disaggregation=[d for d in DISAGGREGATIONS if d in disaggregation],
-                baseline=baseline,
-                source=source,
-            )
-            audit.by_member(AuditEntry.Action.CREATE, membership, indicator, request)
+            indicator = _locked(Indicator, indicator, version)
+            changed = _changed(indicator, fields)
+            if changed:
+                indicator.version += 1
+                indicator.save()
+                audit.by_member(
+                    AuditEntry.Action.CHANGE, membership, indicator, request, {"fields": changed}
+                )
     except IntegrityError:
         raise ValidationError({"code": _("Another indicator has this code.")})
     return indicator
+
+
+def indicator_deletable(indicator: Indicator) -> bool:
+    """Whether no grant uses the indicator and no result was entered for it."""
+    return not indicator.uses.exists() and not indicator.results.exists()
+
+
+def delete_indicator(
+    *, membership, indicator: Indicator, version: int | None = None, request=None
+) -> None:
+    """Delete an indicator no grant uses yet."""
+    require(membership, PERM)
+    _own(membership, indicator)
+    with transaction.atomic():
+        indicator = _locked(Indicator, indicator, version)
+        if not indicator_deletable(indicator):
+            raise ValidationError(
+                _("Grants use this indicator or results were entered for it; it stays.")
+            )
+        audit.by_member(AuditEntry.Action.DELETE, membership, indicator, request)
+        indicator.delete()
 
 
 def use_indicator(

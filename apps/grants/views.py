@@ -2,6 +2,7 @@ from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,13 +15,16 @@ from apps.accounts.access import member_with
 from apps.accounts.roles import Permission
 from apps.core import audit
 from apps.core.charts import bar_chart
+from apps.core.errors import StaleEdit
 from apps.core.form_actions import submit
 from apps.core.models import AuditEntry
 from apps.grants import donor_report, selectors, services
 from apps.grants.forms import (
     ActivityForm,
     BudgetLineForm,
+    GrantEditForm,
     GrantForm,
+    IndicatorEditForm,
     IndicatorForm,
     LinkEventForm,
     ManualResultForm,
@@ -28,6 +32,7 @@ from apps.grants.forms import (
     SpendingForm,
     TargetForm,
     UseIndicatorForm,
+    VersionForm,
 )
 from apps.grants.models import DataSource
 from apps.prevention.selectors import events_of_organization
@@ -111,6 +116,149 @@ def indicators(request):
         success=_("The indicator was added to the registry."),
         done=reverse("grants_indicators"),
         page=page,
+    )
+
+
+def _edit_page(request, *, title, form, record, delete_url, deletable, back, status):
+    return render(
+        request,
+        "grants/edit.html",
+        {
+            "title": title,
+            "form": form,
+            "record": record,
+            "delete_url": delete_url,
+            "deletable": deletable,
+            "back": back,
+        },
+        status=status,
+    )
+
+
+@login_required
+def grant_edit(request, grant_id):
+    """Change a grant's particulars (a version check refuses an edit that would
+    overwrite someone else's save; the form comes back with what was typed)."""
+    m = _member(request)
+    grant = selectors.grant_for(m, grant_id)
+    is_sub = grant.parent_id is not None
+
+    def page(form, status=400):
+        return _edit_page(
+            request,
+            title=_("Edit grant %(reference)s") % {"reference": grant.reference},
+            form=form,
+            record=grant,
+            delete_url=reverse("grants_grant_delete", args=[grant.pk]),
+            deletable=services.grant_deletable(grant),
+            back=reverse("grants_grant", args=[grant.pk]),
+            status=status,
+        )
+
+    if request.method != "POST":
+        initial = GrantEditForm.initial_from(grant)
+        return page(GrantEditForm(initial=initial, is_sub_grant=is_sub), 200)
+    form = GrantEditForm(request.POST, is_sub_grant=is_sub)
+
+    def save(d):
+        donor = services.create_donor(membership=m, name=d["donor_name"], request=request)
+        services.update_grant(
+            membership=m,
+            grant=grant,
+            donor=donor,
+            reference=d["reference"],
+            title=d["title"],
+            amount=d["amount"],
+            currency=d["currency"],
+            starts_on=d["starts_on"],
+            ends_on=d["ends_on"],
+            partner_name=d.get("partner_name") or "",
+            version=d.get("version"),
+            request=request,
+        )
+
+    return submit(
+        request,
+        form,
+        save,
+        success=_("The grant was saved."),
+        done=reverse("grants_grant", args=[grant.pk]),
+        page=page,
+    )
+
+
+def _delete(request, record, remove, done, again):
+    """Delete after the version check; a refusal comes back to the edit page."""
+    form = VersionForm(request.POST)
+    version = form.cleaned_data.get("version") if form.is_valid() else None
+    try:
+        remove(version)
+    except (ValidationError, StaleEdit) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
+        return redirect(again)
+    messages.success(request, _("Deleted."))
+    return redirect(done)
+
+
+@login_required
+@require_POST
+def grant_delete(request, grant_id):
+    m = _member(request)
+    grant = selectors.grant_for(m, grant_id)
+    return _delete(
+        request,
+        grant,
+        lambda v: services.delete_grant(membership=m, grant=grant, version=v, request=request),
+        reverse("grants_home"),
+        reverse("grants_grant_edit", args=[grant.pk]),
+    )
+
+
+@login_required
+def indicator_edit(request, indicator_id):
+    m = _member(request)
+    indicator = selectors.one_of(selectors.indicators_visible_to(m), indicator_id)
+
+    def page(form, status=400):
+        return _edit_page(
+            request,
+            title=_("Edit indicator %(code)s") % {"code": indicator.code},
+            form=form,
+            record=indicator,
+            delete_url=reverse("grants_indicator_delete", args=[indicator.pk]),
+            deletable=services.indicator_deletable(indicator),
+            back=reverse("grants_indicators"),
+            status=status,
+        )
+
+    if request.method != "POST":
+        return page(IndicatorEditForm(initial=IndicatorEditForm.initial_from(indicator)), 200)
+    form = IndicatorEditForm(request.POST)
+    return submit(
+        request,
+        form,
+        lambda d: services.update_indicator(
+            membership=m, indicator=indicator, request=request, **d
+        ),
+        success=_("The indicator was saved."),
+        done=reverse("grants_indicators"),
+        page=page,
+    )
+
+
+@login_required
+@require_POST
+def indicator_delete(request, indicator_id):
+    m = _member(request)
+    indicator = selectors.one_of(selectors.indicators_visible_to(m), indicator_id)
+    return _delete(
+        request,
+        indicator,
+        lambda v: services.delete_indicator(
+            membership=m, indicator=indicator, version=v, request=request
+        ),
+        reverse("grants_indicators"),
+        reverse("grants_indicator_edit", args=[indicator.pk]),
     )
 
 

@@ -1,7 +1,8 @@
 """The institution register, visits and recommendations in the REST API; scoped like
 the pages (the member's organisation, DOCUMENT_VIOLATIONS), reads audited."""
 
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -68,12 +69,30 @@ class InterviewOut(serializers.Serializer):
     consent = serializers.BooleanField()
 
 
+class ChecklistItemOut(serializers.Serializer):
+    question = serializers.IntegerField(source="pk")
+    text = serializers.CharField()
+    answer_type = serializers.CharField()
+    choices = serializers.ListField(child=serializers.CharField())
+    answer = serializers.CharField()
+
+
+class ChecklistAnswerIn(serializers.Serializer):
+    question = serializers.IntegerField(min_value=1)
+    value = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+class ChecklistIn(serializers.Serializer):
+    answers = ChecklistAnswerIn(many=True, allow_empty=False)
+
+
 class VisitSerializer(serializers.ModelSerializer):
     institution = ScopedField(selectors.institutions_visible_to)
     kind = choice(VisitKind.choices)
     access = choice(Access.choices)
     observations = ObservationOut(many=True, read_only=True)
     interviews = InterviewOut(many=True, read_only=True)
+    checklist = serializers.SerializerMethodField()
 
     class Meta:
         model = Visit
@@ -90,8 +109,16 @@ class VisitSerializer(serializers.ModelSerializer):
             "summary",
             "observations",
             "interviews",
+            "checklist",
         ]
-        read_only_fields = ["id", "observations", "interviews"]
+        read_only_fields = ["id", "observations", "interviews", "checklist"]
+
+    @extend_schema_field(ChecklistItemOut(many=True))
+    def get_checklist(self, visit):
+        """The organisation's questions for this type of visit, each with its answer."""
+        return ChecklistItemOut(
+            selectors.checklist_for(self.context["request"].membership, visit), many=True
+        ).data
 
 
 class ObservationIn(serializers.Serializer):
@@ -214,7 +241,7 @@ class VisitViewSet(
 
     def visible(self, membership):
         qs = selectors.visits_visible_to(membership).prefetch_related(
-            "observations", "interviews__person"
+            "observations", "interviews__person", "answers"
         )
         institution = self.request.query_params.get("institution")
         if institution and institution.isdigit():
@@ -278,6 +305,34 @@ class VisitViewSet(
             )
         )
         return Response(InterviewOut(interview).data, status=201)
+
+    @extend_schema(request=ChecklistIn, responses=ChecklistItemOut(many=True))
+    @action(detail=True, methods=["post"])
+    def checklist(self, request, pk=None):
+        """Answer the visit's checklist: {"answers": [{"question": id, "value": "..."}]};
+        an empty value removes an answer. All answers are checked before any is saved."""
+        visit = self.get_object()
+        incoming = ChecklistIn(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        questions = {q.pk: q for q in selectors.checklist_for(request.membership, visit)}
+        answers = {}
+        for row in incoming.validated_data["answers"]:
+            question = questions.get(row["question"])
+            if question is None:
+                raise serializers.ValidationError(
+                    {"answers": _("This question is not on this visit's checklist.")}
+                )
+            answers[question] = row["value"]
+        write(
+            lambda: services.save_checklist(
+                membership=request.membership, visit=visit, answers=answers, request=request
+            )
+        )
+        # The answers prefetched with the visit are the old ones; read them afresh.
+        visit = Visit.objects.get(pk=visit.pk)
+        return Response(
+            ChecklistItemOut(selectors.checklist_for(request.membership, visit), many=True).data
+        )
 
 
 class RecommendationViewSet(

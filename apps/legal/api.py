@@ -1,14 +1,17 @@
-"""Consultations, proceedings (with stages, charges, verdicts and sentences), hearings
-and deadlines in the REST API; scoped and audited like the pages, written through the
+"""Consultations, proceedings (with stages, charges, verdicts and sentences; and under
+/proceedings/{id}/: documents, victims and witnesses with contact attempts, protection
+requests, compensation and the timeline), hearings and deadlines in the REST API; scoped and audited like the pages, written through the
 same services (LEGAL_WORK; another organisation's record is a 404)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.accounts.roles import Permission
@@ -21,21 +24,32 @@ from apps.legal.models import (
     Charge,
     ClientRole,
     CodeEdition,
+    Compensation,
+    CompensationEvent,
     Consultation,
     ConsultationOutcome,
+    ContactAttempt,
     Currency,
+    CustodyChange,
     CustodyStatus,
     Deadline,
     Decision,
     Defendant,
+    DocumentKind,
     Hearing,
     HearingStatus,
     LegalArea,
+    Participant,
     Proceeding,
     ProceedingKind,
+    ProtectionMeasure,
+    ProtectionRequest,
+    ProtectionStatus,
     Sentence,
     Stage,
+    StageDocument,
     StageType,
+    TimelineEntry,
     Verdict,
     VerdictOutcome,
 )
@@ -118,16 +132,27 @@ class ChargeSerializer(serializers.ModelSerializer):
         return VerdictSerializer(verdict).data if verdict else None
 
 
+class CustodyChangeSerializer(serializers.ModelSerializer):
+    custody_status = choice(CustodyStatus.choices, read_only=True)
+
+    class Meta:
+        model = CustodyChange
+        fields = ["custody_status", "verified_on"]
+        read_only_fields = fields
+
+
 class DefendantSerializer(serializers.ModelSerializer):
     custody_status = choice(CustodyStatus.choices, required=False)
     charges = ChargeSerializer(many=True, read_only=True)
+    custody_history = CustodyChangeSerializer(many=True, read_only=True)
 
     class Meta:
         model = Defendant
         fields = [
             "id", "name", "public_official", "custody_status", "custody_verified_on", "charges",
+            "custody_history",
         ]  # fmt: skip
-        read_only_fields = ["id", "charges"]
+        read_only_fields = ["id", "charges", "custody_history"]
 
 
 class StageSerializer(serializers.ModelSerializer):
@@ -223,6 +248,93 @@ class DeadlineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class StageDocumentSerializer(serializers.ModelSerializer):
+    """A document's description; its bytes come from /proceedings/{id}/documents/{id}/."""
+
+    stage = serializers.IntegerField(source="stage_id", read_only=True)
+    kind = choice(DocumentKind.choices, read_only=True)
+
+    class Meta:
+        model = StageDocument
+        fields = ["id", "stage", "kind", "filename", "content_type", "size", "uploaded_at"]
+        read_only_fields = fields
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    kind = choice(DocumentKind.choices)
+    file = serializers.FileField()
+
+
+class ContactAttemptSerializer(serializers.ModelSerializer):
+    hearing = serializers.IntegerField(source="hearing_id", required=False, allow_null=True)
+    channel = choice(Channel.choices)
+
+    class Meta:
+        model = ContactAttempt
+        fields = ["id", "hearing", "tried_on", "channel", "reached"]
+        read_only_fields = ["id"]
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    person = serializers.IntegerField(source="person_id", required=False, allow_null=True)
+    role = choice(ClientRole.choices)
+    contact_attempts = ContactAttemptSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Participant
+        fields = [
+            "id", "person", "name", "role", "takes_part", "stopped_on", "contact_attempts",
+        ]  # fmt: skip
+        read_only_fields = ["id", "takes_part", "stopped_on", "contact_attempts"]
+
+
+class ProtectionRequestSerializer(serializers.ModelSerializer):
+    measure = choice(ProtectionMeasure.choices)
+    status = choice(ProtectionStatus.choices, read_only=True)
+
+    class Meta:
+        model = ProtectionRequest
+        fields = ["id", "measure", "requested_on", "status", "decided_by", "decided_on"]
+        read_only_fields = ["id", "status", "decided_by", "decided_on"]
+
+
+class CompensationSerializer(serializers.ModelSerializer):
+    event = choice(CompensationEvent.choices)
+    currency = choice(Currency.choices)
+
+    class Meta:
+        model = Compensation
+        fields = ["id", "event", "amount", "currency", "on"]
+        read_only_fields = ["id"]
+
+
+class ProtectionDecisionSerializer(serializers.Serializer):
+    status = choice(
+        [(c, label) for c, label in ProtectionStatus.choices if c != ProtectionStatus.REQUESTED]
+    )
+    decided_by = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    decided_on = serializers.DateField()
+
+
+class StopParticipationSerializer(serializers.Serializer):
+    stopped_on = serializers.DateField()
+
+
+class CustodyInputSerializer(serializers.Serializer):
+    custody_status = choice(CustodyStatus.choices)
+    verified_on = serializers.DateField()
+
+
+class TimelineEntrySerializer(serializers.ModelSerializer):
+    corrects = serializers.IntegerField(source="corrects_id", required=False, allow_null=True)
+    author = serializers.IntegerField(source="author_id", read_only=True)
+
+    class Meta:
+        model = TimelineEntry
+        fields = ["id", "happened_on", "text", "corrects", "author", "recorded_at"]
+        read_only_fields = ["id", "author", "recorded_at"]
+
+
 # --- viewsets --------------------------------------------------------------------------
 
 
@@ -275,13 +387,20 @@ class ProceedingViewSet(
 ):
     """Proceedings with their stages, defendants, charges, verdicts and sentences nested.
     POST /proceedings/{id}/stages/, /defendants/, /charges/ and /verdicts/ add to one;
-    POST /proceedings/{id}/stages/{stage_id}/decision/ records a stage's decision."""
+    POST /proceedings/{id}/stages/{stage_id}/decision/ records a stage's decision.
+    GET/POST /proceedings/{id}/participants/, /protection/, /compensation/, /timeline/
+    list and add the proceeding's other records; GET /documents/ lists its documents;
+    POST .../participants/{id}/contacts/ and /stop/, .../protection/{id}/decision/ and
+    .../defendants/{id}/custody/ record what happened to them."""
 
     serializer_class = ProceedingSerializer
 
     def visible(self, membership):
         return selectors.proceedings_visible_to(membership).prefetch_related(
-            "stages", "defendants__charges__article", "defendants__charges__verdict__sentence"
+            "stages",
+            "defendants__charges__article",
+            "defendants__charges__verdict__sentence",
+            "defendants__custody_history",
         )
 
     def perform_create(self, serializer):
@@ -409,6 +528,255 @@ class ProceedingViewSet(
             )
         )
         return self._created(verdict, VerdictSerializer)
+
+    # --- the proceeding's records under /proceedings/{id}/ (GET lists, POST adds) ---
+
+    def _listed(self, rows, serializer_class):
+        rows = list(rows)
+        data = serializer_class(rows, many=True).data
+        services.record_look(membership=self.request.membership, records=rows, request=self.request)
+        return Response(data)
+
+    def _input(self, serializer_class):
+        s = serializer_class(data=self.request.data)
+        s.is_valid(raise_exception=True)
+        return dict(s.validated_data)
+
+    @extend_schema(methods=["GET"], request=None, responses=StageDocumentSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def documents(self, request, pk=None):
+        """The documents of every stage (descriptions; the bytes one by one)."""
+        proceeding = self.get_object()
+        rows = StageDocument.objects.filter(stage__proceeding=proceeding).order_by("id")
+        return self._listed(rows.defer("content"), StageDocumentSerializer)
+
+    @extend_schema(
+        request=None,
+        responses={(200, "application/octet-stream"): {"type": "string", "format": "binary"}},
+    )
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>\d+)")
+    def document(self, request, pk=None, document_id=None):
+        """The bytes of one document (the read is audited)."""
+        proceeding = self.get_object()
+        document = StageDocument.objects.filter(
+            stage__proceeding=proceeding, pk=int(document_id)
+        ).first()
+        if document is None:
+            raise NotFound()
+        data = services.read_document(membership=request.membership, document=document,
+                                      request=request)  # fmt: skip
+        response = HttpResponse(data, content_type=document.content_type)
+        response["Content-Disposition"] = f'attachment; filename="document-{document.pk}"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @extend_schema(request={"multipart/form-data": DocumentUploadSerializer},
+                   responses={201: StageDocumentSerializer})  # fmt: skip
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"stages/(?P<stage_id>\d+)/documents",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def stage_documents(self, request, pk=None, stage_id=None):
+        """Attach a document (multipart: kind, file) to a stage; kept encrypted."""
+        proceeding = self.get_object()
+        stage = proceeding.stages.filter(pk=int(stage_id)).first()
+        if stage is None:
+            raise NotFound()
+        d = self._input(DocumentUploadSerializer)
+        document = _write(
+            lambda: services.attach_document(
+                membership=request.membership, stage=stage, uploaded_file=d["file"],
+                kind=d["kind"], request=request,
+            )
+        )  # fmt: skip
+        return self._created(document, StageDocumentSerializer)
+
+    @extend_schema(methods=["GET"], request=None, responses=ParticipantSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ParticipantSerializer,
+                   responses={201: ParticipantSerializer})  # fmt: skip
+    @action(detail=True, methods=["get", "post"], parser_classes=[JSONParser, FormParser])
+    def participants(self, request, pk=None):
+        """Victims and witnesses with their contact attempts; POST adds one (a person of
+        the organisation by id, or a name kept encrypted)."""
+        proceeding = self.get_object()
+        if request.method == "GET":
+            rows = proceeding.participants.prefetch_related("contact_attempts")
+            return self._listed(rows, ParticipantSerializer)
+        d = self._input(ParticipantSerializer)
+        person_id = d.pop("person_id", None)
+        d["person"] = None
+        if person_id is not None:
+            from apps.people.selectors import people_visible_to
+
+            d["person"] = people_visible_to(request.membership).filter(pk=person_id).first()
+            if d["person"] is None:
+                raise ApiValidationError(
+                    {"person": [_("No person of your organisation has this id.")]}
+                )
+        participant = _write(
+            lambda: services.add_participant(
+                membership=request.membership, proceeding=proceeding, data=d, request=request
+            )
+        )
+        return self._created(participant, ParticipantSerializer)
+
+    @extend_schema(request=ContactAttemptSerializer, responses={201: ContactAttemptSerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"participants/(?P<participant_id>\d+)/contacts",
+        parser_classes=[JSONParser, FormParser],
+    )
+    def contacts(self, request, pk=None, participant_id=None):
+        """Record an attempt to reach a victim or witness."""
+        proceeding = self.get_object()
+        participant = proceeding.participants.filter(pk=int(participant_id)).first()
+        if participant is None:
+            raise NotFound()
+        d = self._input(ContactAttemptSerializer)
+        hearing_id = d.pop("hearing_id", None)
+        d["hearing"] = None
+        if hearing_id is not None:
+            d["hearing"] = proceeding.hearings.filter(pk=hearing_id).first()
+            if d["hearing"] is None:
+                raise ApiValidationError({"hearing": [_("Choose a hearing of this proceeding.")]})
+        attempt = _write(
+            lambda: services.record_contact_attempt(
+                membership=request.membership, participant=participant, data=d, request=request
+            )
+        )
+        return self._created(attempt, ContactAttemptSerializer)
+
+    @extend_schema(request=StopParticipationSerializer, responses={200: ParticipantSerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"participants/(?P<participant_id>\d+)/stop",
+        parser_classes=[JSONParser, FormParser],
+    )
+    def stop_participation(self, request, pk=None, participant_id=None):
+        """The victim or witness no longer takes part, from a day."""
+        proceeding = self.get_object()
+        participant = proceeding.participants.filter(pk=int(participant_id)).first()
+        if participant is None:
+            raise NotFound()
+        d = self._input(StopParticipationSerializer)
+        participant = _write(
+            lambda: services.stop_participation(
+                membership=request.membership, participant=participant,
+                stopped_on=d["stopped_on"], request=request,
+            )
+        )  # fmt: skip
+        return Response(ParticipantSerializer(participant).data)
+
+    @extend_schema(request=CustodyInputSerializer, responses={200: DefendantSerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"defendants/(?P<defendant_id>\d+)/custody",
+        parser_classes=[JSONParser, FormParser],
+    )
+    def custody(self, request, pk=None, defendant_id=None):
+        """Record a defendant's custody status as verified on a day (kept as history)."""
+        proceeding = self.get_object()
+        defendant = proceeding.defendants.filter(pk=int(defendant_id)).first()
+        if defendant is None:
+            raise NotFound()
+        d = self._input(CustodyInputSerializer)
+        defendant = _write(
+            lambda: services.update_custody(
+                membership=request.membership, defendant=defendant,
+                custody_status=d["custody_status"], verified_on=d["verified_on"],
+                request=request,
+            )
+        )  # fmt: skip
+        return Response(DefendantSerializer(defendant).data)
+
+    @extend_schema(request=ProtectionDecisionSerializer,
+                   responses={200: ProtectionRequestSerializer})  # fmt: skip
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"protection/(?P<item_id>\d+)/decision",
+        parser_classes=[JSONParser, FormParser],
+    )
+    def protection_decision(self, request, pk=None, item_id=None):
+        """Record whether a protective measure was granted or refused, by whom and when."""
+        proceeding = self.get_object()
+        item = proceeding.protection_requests.filter(pk=int(item_id)).first()
+        if item is None:
+            raise NotFound()
+        d = self._input(ProtectionDecisionSerializer)
+        item = _write(
+            lambda: services.decide_protection(
+                membership=request.membership, item=item, status=d["status"],
+                decided_by=d.get("decided_by", ""), decided_on=d["decided_on"], request=request,
+            )
+        )  # fmt: skip
+        return Response(ProtectionRequestSerializer(item).data)
+
+    @extend_schema(methods=["GET"], request=None, responses=ProtectionRequestSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ProtectionRequestSerializer,
+                   responses={201: ProtectionRequestSerializer})  # fmt: skip
+    @action(detail=True, methods=["get", "post"], parser_classes=[JSONParser, FormParser])
+    def protection(self, request, pk=None):
+        """Requests for protective measures and their decisions; POST makes a request."""
+        proceeding = self.get_object()
+        if request.method == "GET":
+            return self._listed(proceeding.protection_requests.all(), ProtectionRequestSerializer)
+        d = self._input(ProtectionRequestSerializer)
+        item = _write(
+            lambda: services.request_protection(
+                membership=request.membership, proceeding=proceeding, measure=d["measure"],
+                requested_on=d["requested_on"], request=request,
+            )
+        )  # fmt: skip
+        return self._created(item, ProtectionRequestSerializer)
+
+    @extend_schema(methods=["GET"], request=None, responses=CompensationSerializer(many=True))
+    @extend_schema(methods=["POST"], request=CompensationSerializer,
+                   responses={201: CompensationSerializer})  # fmt: skip
+    @action(detail=True, methods=["get", "post"], parser_classes=[JSONParser, FormParser])
+    def compensation(self, request, pk=None):
+        """Compensation claimed, awarded, enforced and paid; POST records one event."""
+        proceeding = self.get_object()
+        if request.method == "GET":
+            return self._listed(proceeding.compensations.all(), CompensationSerializer)
+        d = self._input(CompensationSerializer)
+        item = _write(
+            lambda: services.record_compensation(
+                membership=request.membership, proceeding=proceeding, data=d, request=request
+            )
+        )
+        return self._created(item, CompensationSerializer)
+
+    @extend_schema(methods=["GET"], request=None, responses=TimelineEntrySerializer(many=True))
+    @extend_schema(methods=["POST"], request=TimelineEntrySerializer,
+                   responses={201: TimelineEntrySerializer})  # fmt: skip
+    @action(detail=True, methods=["get", "post"], parser_classes=[JSONParser, FormParser])
+    def timeline(self, request, pk=None):
+        """The append-only timeline; POST adds an entry (a correction names the entry it
+        corrects, which stays)."""
+        proceeding = self.get_object()
+        if request.method == "GET":
+            return self._listed(proceeding.timeline.all(), TimelineEntrySerializer)
+        d = self._input(TimelineEntrySerializer)
+        corrects_id = d.pop("corrects_id", None)
+        corrects = None
+        if corrects_id is not None:
+            corrects = proceeding.timeline.filter(pk=corrects_id).first()
+            if corrects is None:
+                raise ApiValidationError({"corrects": [_("Choose an entry of this proceeding.")]})
+        entry = _write(
+            lambda: services.add_timeline_entry(
+                membership=request.membership, proceeding=proceeding,
+                happened_on=d["happened_on"], text=d["text"], corrects=corrects,
+                request=request,
+            )
+        )  # fmt: skip
+        return self._created(entry, TimelineEntrySerializer)
 
 
 class HearingViewSet(

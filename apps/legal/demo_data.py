@@ -127,8 +127,11 @@ def seed(*, members, organizations, rng):
         membership=lawyer,
         proceeding=p,
         data={"name": f"(demo) {rng.choice(KYRGYZ_MALE)} Демо-Токтогулов", "public_official": True,
-              "custody_status": "detained", "custody_verified_on": today - timedelta(days=30)},
+              "custody_status": "wanted", "custody_verified_on": today - timedelta(days=200)},
     )  # fmt: skip
+    # A custody history: wanted, then detained at the indictment.
+    services.update_custody(membership=lawyer, defendant=defendant, custody_status="detained",
+                            verified_on=today - timedelta(days=30))  # fmt: skip
     charge = services.add_charge(
         membership=lawyer,
         defendant=defendant,

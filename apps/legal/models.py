@@ -389,6 +389,28 @@ class Defendant(models.Model):
         return f"D{self.pk}"
 
 
+class CustodyChange(models.Model):
+    """One dated custody status of a defendant, as verified. The defendant's own
+    `custody_status` is the one verified last; these rows keep how it changed."""
+
+    defendant = models.ForeignKey(
+        Defendant, on_delete=models.CASCADE, related_name="custody_history"
+    )
+    custody_status = models.CharField(
+        _("custody status"), max_length=20, choices=CustodyStatus.choices
+    )
+    verified_on = models.DateField(_("custody verified on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("custody status change")
+        verbose_name_plural = _("custody status history")
+        ordering = ["verified_on", "recorded_at", "id"]
+
+
 class Charge(models.Model):
     """A charge against a defendant under an article (part, paragraph) of an edition."""
 

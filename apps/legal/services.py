@@ -31,6 +31,7 @@ from apps.legal.models import (
     Compensation,
     Consultation,
     ContactAttempt,
+    CustodyChange,
     Deadline,
     DeadlineRule,
     Decision,
@@ -398,19 +399,37 @@ def add_defendant(*, membership, proceeding, data: dict, request=None) -> Defend
             custody_status=data.get("custody_status") or "unknown",
             custody_verified_on=data.get("custody_verified_on"),
         )
+        if defendant.custody_status != "unknown" or defendant.custody_verified_on:
+            CustodyChange.objects.create(
+                defendant=defendant,
+                custody_status=defendant.custody_status,
+                verified_on=defendant.custody_verified_on,
+                recorded_by=membership.user,
+            )
         _audit(AuditEntry.Action.CREATE, membership, defendant, request, proceeding=proceeding.pk)
     return defendant
 
 
 def update_custody(*, membership, defendant, custody_status: str, verified_on: date,
                    request=None) -> Defendant:  # fmt: skip
+    """Record a custody status as verified on a day: a new dated line of the defendant's
+    custody history. The current status is the one verified last, so a late entry of an
+    older verification goes into the history without replacing a newer one."""
     _require(membership)
     _same_org(membership, defendant.proceeding)
     check_past_events({"custody_verified_on": verified_on})
     with transaction.atomic():
-        defendant.custody_status = custody_status
-        defendant.custody_verified_on = verified_on
-        defendant.save(update_fields=["custody_status", "custody_verified_on"])
+        CustodyChange.objects.create(
+            defendant=defendant,
+            custody_status=custody_status,
+            verified_on=verified_on,
+            recorded_by=membership.user,
+        )
+        current = defendant.custody_verified_on
+        if current is None or verified_on is None or verified_on >= current:
+            defendant.custody_status = custody_status
+            defendant.custody_verified_on = verified_on or current
+            defendant.save(update_fields=["custody_status", "custody_verified_on"])
         _audit(AuditEntry.Action.CHANGE, membership, defendant, request, custody=custody_status)
     return defendant
 

@@ -9,17 +9,23 @@ The counting rules are written down in docs/statistics/legal-counting-rules.md; 
 - a verdict counts in the period of its date, per charge (article) and outcome;
 - a sentence counts with its conviction, in one length band;
 - officials are defendants flagged as public officials, prosecuted or convicted as above;
-- compensation awarded or paid counts each such event in the period of its date.
+- compensation awarded or paid counts each such event in the period of its date; the
+  amounts table sums those events' amounts (not a count, so not perturbed; a cell of
+  fewer records than the disclosure threshold is left out);
+- an investigation counts in the period its investigation stage started, per article;
+- a victim is represented in the period when a proceeding in which they are the client
+  as victim or civil plaintiff was open on any day of the period.
 """
 
 from collections import defaultdict
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from apps.legal.models import (
     Article,
     Charge,
+    ClientRole,
     Compensation,
     CompensationEvent,
     Consultation,
@@ -33,7 +39,7 @@ from apps.legal.models import (
     Verdict,
     VerdictOutcome,
 )
-from apps.people.models import Sex
+from apps.people.models import Person, Sex
 from apps.statistics.counting import NOT_RECORDED, Cells, record_key, record_keys
 from apps.statistics.sources import Counted, SourceTable
 
@@ -49,6 +55,7 @@ SENTENCE_BANDS = [
     ("5_10y", _("prison 5 to 10 years")),
     ("over_10y", _("prison over 10 years")),
 ]
+VICTIM_ROLES = (ClientRole.VICTIM, ClientRole.CIVIL_PLAINTIFF)
 OFFICIAL_STATUSES = [("prosecuted", _("prosecuted")), ("convicted", _("convicted"))]
 
 
@@ -230,6 +237,95 @@ def count_compensation(scope) -> Counted:
     return Counted(cells)
 
 
+def count_compensation_amounts(scope) -> Counted:
+    """Sums (in whole units of the currency) awarded and paid in the period.
+
+    Not a count of records, so the report does not perturb it (`perturbed=False`); and
+    because a sum of one or two decisions discloses the amount a person received, under
+    disclosure control a cell made of fewer records than the threshold is left out
+    rather than shown (its events still count in `compensation_awarded_paid`)."""
+    cells = Cells()
+    rows = (
+        Compensation.objects.filter(
+            _period(scope, "on"),
+            proceeding__case__organization_id__in=scope.organization_ids,
+            event__in=(CompensationEvent.AWARDED, CompensationEvent.PAID),
+        )
+        .order_by()
+        .values_list("event", "currency")
+        .annotate(amount=Sum("amount"), n=Count("id"))
+    )
+    total = 0
+    for event, currency, amount, n in rows:
+        if scope.disclosure_control and n < scope.threshold:
+            continue
+        cells.add((event, currency), int(amount), 0)
+        total += int(amount)
+    # Sums in different currencies do not add up to anything meaningful.
+    return Counted(cells, total=total if len({c for _e, c in cells}) <= 1 else None)
+
+
+def count_investigations(scope) -> Counted:
+    """Proceedings whose investigation stage started in the period, by year of that start
+    and article charged (any defendant's); once per article, "unknown" with no charge."""
+    opened = dict(
+        _proceedings(scope)
+        .filter(
+            _period(scope, "stages__started_on"),
+            stages__stage_type=StageType.INVESTIGATION,
+        )
+        .values("pk")
+        .annotate(on=Min("stages__started_on"))
+        .values_list("pk", "on")
+    )
+    keys = dict(
+        Proceeding.objects.filter(pk__in=list(opened))
+        .order_by()
+        .annotate(k=record_key(Proceeding, "legal-investigation"))
+        .values_list("pk", "k")
+    )
+    articles = defaultdict(set)
+    rows = (
+        Charge.objects.filter(defendant__proceeding_id__in=list(opened))
+        .order_by()
+        .values_list("defendant__proceeding_id", "article__edition", "article__number")
+    )
+    for pk, edition, number in rows:
+        articles[pk].add(article_code(edition, number))
+    cells = Cells()
+    for pk, on in opened.items():
+        for code in articles.get(pk) or {NOT_RECORDED}:
+            cells.add((str(on.year), code), 1, keys[pk])
+    return Counted(cells, total=len(opened), total_key=sum(keys.values()))
+
+
+def count_victims_represented(scope) -> Counted:
+    """Distinct people who were the client, as victim or civil plaintiff, of a proceeding
+    open on any day of the period; under each kind of proceeding they were in."""
+    rows = (
+        _proceedings(scope)
+        .filter(client_role__in=VICTIM_ROLES, opened_on__lte=scope.date_to)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=scope.date_from))
+        .values_list("case__person_id", "kind")
+        .distinct()
+    )
+    kinds = defaultdict(set)
+    for person_id, kind in rows:
+        kinds[person_id].add(kind)
+    people = (
+        Person.objects.filter(pk__in=list(kinds))
+        .order_by()
+        .annotate(k=record_key(Person, "legal-victim-represented"))
+        .values_list("pk", "sex", "k")
+    )
+    cells, seen = Cells(), {}
+    for pk, sex, k in people:
+        for kind in kinds[pk]:
+            cells.add((kind, sex or Sex.UNKNOWN), 1, k)
+        seen[pk] = k
+    return Counted(cells, total=len(seen), total_key=sum(seen.values()))
+
+
 # --- labels ----------------------------------------------------------------------------
 
 
@@ -261,6 +357,8 @@ def labels(dimension: str) -> dict[str, str]:
         return dict(CompensationEvent.choices)
     if dimension == "currency":
         return dict(Currency.choices)
+    if dimension == "article_or_unknown":
+        return _article_labels() | {NOT_RECORDED: str(_("no charge recorded yet"))}
     return {}
 
 
@@ -274,6 +372,9 @@ TITLES = {
     "official_status": _("Public officials"),
     "compensation_event": _("Compensation"),
     "currency": _("Currency"),
+    "sex": _("Sex"),
+    "year": _("Year"),
+    "article_or_unknown": _("Criminal-code article"),
 }
 NOTE = _("Legal tables: see the legal counting rules (docs/statistics/legal-counting-rules.md).")
 
@@ -342,5 +443,34 @@ TABLES = [
         _("Compensation awarded and paid (decisions and payments)"),
         count_compensation,
         domains={"compensation_event": [CompensationEvent.AWARDED, CompensationEvent.PAID]},
+    ),
+    _table(
+        "compensation_amounts",
+        ("compensation_event", "currency"),
+        _("Compensation amounts awarded and paid (sums, whole units of the currency)"),
+        count_compensation_amounts,
+        perturbed=False,
+        notes=(
+            _(
+                "Compensation amounts are sums of money, not counts: they carry no noise, "
+                "and an amount made of fewer decisions or payments than the disclosure "
+                "threshold is left out."
+            ),
+        ),
+    ),
+    _table(
+        "investigations_by_article",
+        ("year", "article_or_unknown"),
+        _("Investigations opened, by year and article"),
+        count_investigations,
+        multi_valued=True,
+    ),
+    _table(
+        "victims_represented",
+        ("proceeding_kind", "sex"),
+        _("Victims represented in proceedings (victims and civil plaintiffs)"),
+        count_victims_represented,
+        domains={"proceeding_kind": list(ProceedingKind.values)},
+        multi_valued=True,
     ),
 ]

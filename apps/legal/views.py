@@ -93,6 +93,7 @@ def case_list(request):
             "rows": rows,
             "stage_labels": dict(StageType.choices),
             "missed": list(selectors.missed_deadlines(m)[:50]),
+            "durations": selectors.median_days_per_stage(m),
         },
         status=200 if flt.is_bound is False or flt.is_valid() else 400,
     )

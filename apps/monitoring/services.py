@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.roles import Permission
 from apps.core import audit
 from apps.core.crypto import decrypt_bytes, encrypt_bytes
+from apps.core.errors import StaleEdit
 from apps.core.models import AuditEntry
 from apps.core.phones import normalised_phone
 from apps.core.selectors import reference_codes
@@ -215,12 +216,8 @@ def add_agency_report(*, membership, agency: RecruitmentAgency, body: str,
 CONTACT_MAX_LENGTH = 300
 
 
-def add_agency_contact(*, membership, agency: RecruitmentAgency, kind: str, value: str,
-                       official: bool = False, request=None) -> AgencyContact:  # fmt: skip
-    """Add an address, phone, website or social account to an entry. Like the entry
-    itself, only the organisation that entered the agency adds to it."""
-    if not may_edit_agency(membership, agency):
-        raise NotAllowed(Permission.EDIT_AGENCIES)
+def _checked_contact(kind: str, value: str) -> str:
+    """The contact's value with spaces tidied; ValidationError naming the fields otherwise."""
     value = " ".join((value or "").split())
     errors = {}
     if kind not in AgencyContact.Kind.values:
@@ -233,6 +230,16 @@ def add_agency_contact(*, membership, agency: RecruitmentAgency, kind: str, valu
         errors["value"] = _("This is not a phone number.")
     if errors:
         raise ValidationError(errors)
+    return value
+
+
+def add_agency_contact(*, membership, agency: RecruitmentAgency, kind: str, value: str,
+                       official: bool = False, request=None) -> AgencyContact:  # fmt: skip
+    """Add an address, phone, website or social account to an entry. Like the entry
+    itself, only the organisation that entered the agency adds to it."""
+    if not may_edit_agency(membership, agency):
+        raise NotAllowed(Permission.EDIT_AGENCIES)
+    value = _checked_contact(kind, value)
     with transaction.atomic():
         contact = AgencyContact.objects.create(
             agency=agency,
@@ -244,6 +251,45 @@ def add_agency_contact(*, membership, agency: RecruitmentAgency, kind: str, valu
         audit.by_member(AuditEntry.Action.CREATE, membership, contact, request,
                         {"agency": agency.pk, "kind": kind})  # fmt: skip
     return contact
+
+
+def change_agency_contact(*, membership, contact: AgencyContact, kind: str, value: str,
+                          official: bool = False, seen: str | None = None,
+                          request=None) -> AgencyContact:  # fmt: skip
+    """Correct a contact of an entry (only the organisation that entered the agency).
+    `seen` is the contact as the form showed it ("kind|value|official"); if someone
+    changed it since, StaleEdit is raised rather than overwriting their correction."""
+    if not may_edit_agency(membership, contact.agency):
+        raise NotAllowed(Permission.EDIT_AGENCIES)
+    value = _checked_contact(kind, value)
+    with transaction.atomic():
+        current = AgencyContact.objects.select_for_update().filter(pk=contact.pk).first()
+        if current is None or (seen is not None and seen != contact_fingerprint(current)):
+            raise StaleEdit()
+        new = {"kind": kind, "value": value, "official": bool(official)}
+        changed = [k for k, v in new.items() if getattr(current, k) != v]
+        for k, v in new.items():
+            setattr(current, k, v)
+        current.save(update_fields=["kind", "value", "official"])
+        # Field names only: a contact is public-register data, but the log stays lean.
+        audit.by_member(AuditEntry.Action.CHANGE, membership, current, request,
+                        {"agency": current.agency_id, "fields": changed})  # fmt: skip
+    return current
+
+
+def contact_fingerprint(contact: AgencyContact) -> str:
+    """What an edit form saw of a contact, to detect a change made meanwhile."""
+    return f"{contact.kind}|{contact.value}|{int(contact.official)}"
+
+
+def delete_agency_contact(*, membership, contact: AgencyContact, request=None) -> None:
+    """Remove a wrong or outdated contact (only the organisation that entered the agency)."""
+    if not may_edit_agency(membership, contact.agency):
+        raise NotAllowed(Permission.EDIT_AGENCIES)
+    with transaction.atomic():
+        audit.by_member(AuditEntry.Action.DELETE, membership, contact, request,
+                        {"agency": contact.agency_id, "kind": contact.kind})  # fmt: skip
+        contact.delete()
 
 
 def link_agency_to_case(*, membership, agency: RecruitmentAgency, case, note: str = "",

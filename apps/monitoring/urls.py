@@ -10,6 +10,16 @@ urlpatterns = [
     path("<int:agency_id>/edit/", views.agency_edit, name="agency_edit"),
     path("<int:agency_id>/reports/", views.agency_report_add, name="agency_report_add"),
     path("<int:agency_id>/contacts/", views.agency_contact_add, name="agency_contact_add"),
+    path(
+        "<int:agency_id>/contacts/<int:contact_id>/edit/",
+        views.agency_contact_edit,
+        name="agency_contact_edit",
+    ),
+    path(
+        "<int:agency_id>/contacts/<int:contact_id>/delete/",
+        views.agency_contact_delete,
+        name="agency_contact_delete",
+    ),
     path("<int:agency_id>/links/", views.agency_link_add, name="agency_link_add"),
     path("job-ads/", views.job_ad_list, name="job_ad_list"),
     path("job-ads/new/", views.job_ad_new, name="job_ad_new"),

@@ -6,11 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.views.decorators.http import require_POST
 
 from apps.accounts.access import member_with
 from apps.accounts.roles import Permission
@@ -191,9 +192,21 @@ def agency_edit(request, agency_id):
 
 
 def _render_detail(request, m, agency, report_form=None, status=200, contact_form=None,
-                   link_form=None):  # fmt: skip
+                   link_form=None, contact_edit=None):  # fmt: skip
     can_edit_entry = services.may_edit_agency(m, agency)
     can_link = m.can(Permission.VIEW_CASES)
+    contacts = list(selectors.agency_contacts(m, agency))
+    if can_edit_entry:  # one correction form per contact, ids of its own
+        for c in contacts:
+            c.edit_form = (
+                contact_edit[1]
+                if contact_edit and contact_edit[0] == c.pk
+                else AgencyContactEditForm(
+                    initial={"kind": c.kind, "value": c.value, "official": c.official,
+                             "seen": services.contact_fingerprint(c)},
+                    auto_id=f"contact-{c.pk}-%s",
+                )
+            )  # fmt: skip
     return render(
         request,
         "monitoring/agency_detail.html",
@@ -203,7 +216,7 @@ def _render_detail(request, m, agency, report_form=None, status=200, contact_for
             reports=selectors.agency_reports(m, agency),
             report_form=report_form or AgencyReportForm(),
             can_edit_entry=can_edit_entry,
-            contacts=selectors.agency_contacts(m, agency),
+            contacts=contacts,
             contact_form=(contact_form or AgencyContactForm()) if can_edit_entry else None,
             links=selectors.agency_links(m, agency),
             link_count=selectors.agency_link_count(m, agency),
@@ -261,6 +274,10 @@ class AgencyContactForm(forms.Form):
     )
 
 
+class AgencyContactEditForm(AgencyContactForm):
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
 class AgencyLinkForm(forms.Form):
     case = forms.IntegerField(label=gettext_lazy("Case number"), min_value=1)
     note = forms.CharField(
@@ -291,6 +308,47 @@ def agency_contact_add(request, agency_id):
         done=reverse("agency_detail", args=[agency.pk]),
         page=lambda f: _render_detail(request, m, agency, contact_form=f, status=400),
     )
+
+
+def _owned_contact(request, agency_id, contact_id):
+    m, agency = _owned_agency(request, agency_id)
+    contact = get_object_or_404(AgencyContact, pk=contact_id, agency=agency)
+    return m, agency, contact
+
+
+@login_required
+@require_POST
+def agency_contact_edit(request, agency_id, contact_id):
+    m, agency, contact = _owned_contact(request, agency_id, contact_id)
+    form = AgencyContactEditForm(request.POST, auto_id=f"contact-{contact.pk}-%s")
+    return submit(
+        request,
+        form,
+        lambda d: services.change_agency_contact(
+            membership=m,
+            contact=contact,
+            kind=d["kind"],
+            value=d["value"],
+            official=d["official"],
+            seen=d["seen"] or None,
+            request=request,
+        ),  # fmt: skip
+        success=_("Contact corrected."),
+        done=reverse("agency_detail", args=[agency.pk]),
+        page=lambda f: _render_detail(request, m, agency, contact_edit=(contact.pk, f), status=400),
+    )
+
+
+@login_required
+@require_POST
+def agency_contact_delete(request, agency_id, contact_id):
+    m, agency, contact = _owned_contact(request, agency_id, contact_id)
+    try:
+        services.delete_agency_contact(membership=m, contact=contact, request=request)
+    except NotAllowed:
+        raise PermissionDenied
+    messages.success(request, _("Contact removed."))
+    return redirect("agency_detail", agency_id=agency.pk)
 
 
 @login_required

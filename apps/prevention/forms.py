@@ -190,6 +190,15 @@ class CampaignForm(forms.Form):
     )
 
 
+class CampaignEditForm(CampaignForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    @staticmethod
+    def initial_from(campaign) -> dict:
+        fields = ("name", "starts_on", "ends_on", "description", "version")
+        return {name: getattr(campaign, name) for name in fields}
+
+
 class ParticipantForm(forms.Form):
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=200)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)

@@ -85,6 +85,8 @@ class Campaign(models.Model):
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Bumped on every change, so an edit opened before someone else's save is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("campaign")

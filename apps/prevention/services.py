@@ -466,6 +466,71 @@ def create_campaign(
     return campaign
 
 
+def update_campaign(
+    *,
+    membership,
+    campaign: Campaign,
+    name: str,
+    starts_on=None,
+    ends_on=None,
+    description: str = "",
+    version: int | None = None,
+    request=None,
+) -> Campaign:
+    """Change a campaign's name, dates or description. StaleEdit when someone saved it
+    after `version` was read."""
+    require(membership, Permission.RECORD_PREVENTION)
+    if campaign.organization_id != membership.organization_id:
+        raise ValidationError(_("This campaign belongs to another organisation."))
+    if not name.strip():
+        raise ValidationError({"name": _("Name the campaign.")})
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The campaign cannot end before it starts.")})
+    with transaction.atomic():
+        current = Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        if current is None or (version is not None and current.version != version):
+            raise StaleEdit()
+        values = {
+            "name": name.strip(),
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "description": description or "",
+        }
+        changed = [k for k, v in values.items() if getattr(current, k) != v]
+        if changed:
+            for k in changed:
+                setattr(current, k, values[k])
+            current.version += 1
+            current.save()
+            # Field names only: the description may be free text.
+            audit.by_member(
+                AuditEntry.Action.CHANGE, membership, current, request, {"fields": changed}
+            )
+    return current
+
+
+def campaign_deletable(campaign: Campaign) -> bool:
+    """Whether no event is filed under the campaign."""
+    return not campaign.events.exists()
+
+
+def delete_campaign(
+    *, membership, campaign: Campaign, version: int | None = None, request=None
+) -> None:
+    """Delete a campaign no event is filed under (one created by mistake)."""
+    require(membership, Permission.RECORD_PREVENTION)
+    if campaign.organization_id != membership.organization_id:
+        raise ValidationError(_("This campaign belongs to another organisation."))
+    with transaction.atomic():
+        current = Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        if current is None or (version is not None and current.version != version):
+            raise StaleEdit()
+        if not campaign_deletable(current):
+            raise ValidationError(_("Events are filed under this campaign; it cannot be deleted."))
+        audit.by_member(AuditEntry.Action.DELETE, membership, current, request)
+        current.delete()
+
+
 # Capacity self-assessment -------------------------------------------------------------
 
 

@@ -16,5 +16,11 @@ urlpatterns = [
     path("events/<int:event_id>/follow-ups/", views.follow_up_add, name="prevention_follow_up_add"),
     path("campaigns/new/", views.campaign_new, name="prevention_campaign_new"),
     path("campaigns/<int:campaign_id>/", views.campaign_detail, name="prevention_campaign"),
+    path("campaigns/<int:campaign_id>/edit/", views.campaign_edit, name="prevention_campaign_edit"),
+    path(
+        "campaigns/<int:campaign_id>/delete/",
+        views.campaign_delete,
+        name="prevention_campaign_delete",
+    ),
     path("capacity/", views.capacity, name="prevention_capacity"),
 ]

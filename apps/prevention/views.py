@@ -1,5 +1,7 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -7,9 +9,11 @@ from django.views.decorators.http import require_POST
 from apps.accounts.access import member_with
 from apps.accounts.roles import Permission
 from apps.core import audit
+from apps.core.errors import StaleEdit
 from apps.core.form_actions import submit
 from apps.prevention import selectors, services
 from apps.prevention.forms import (
+    CampaignEditForm,
     CampaignForm,
     CapacityForm,
     EventForm,
@@ -272,6 +276,58 @@ def campaign_detail(request, campaign_id):
             "by_age": [(labels.get(c, c), n) for c, n in totals["age_band"].items()],
         },
     )
+
+
+@login_required
+def campaign_edit(request, campaign_id):
+    """Change a campaign; an edit opened before someone else's save is refused with the
+    typed input kept."""
+    m = _member(request)
+    campaign = selectors.one_of(selectors.campaigns_visible_to(m), campaign_id)
+
+    def page(form, status=400):
+        return render(
+            request,
+            "prevention/campaign_form.html",
+            {
+                "form": form,
+                "campaign": campaign,
+                "deletable": services.campaign_deletable(campaign),
+            },
+            status=status,
+        )
+
+    if request.method != "POST":
+        return page(CampaignEditForm(initial=CampaignEditForm.initial_from(campaign)), 200)
+    form = CampaignEditForm(request.POST)
+    return submit(
+        request,
+        form,
+        lambda d: services.update_campaign(membership=m, campaign=campaign, request=request, **d),
+        success=_("The campaign was saved."),
+        done=reverse("prevention_campaign", args=[campaign.pk]),
+        page=page,
+    )
+
+
+@login_required
+@require_POST
+def campaign_delete(request, campaign_id):
+    m = _member(request)
+    campaign = selectors.one_of(selectors.campaigns_visible_to(m), campaign_id)
+    version = request.POST.get("version", "")
+    try:
+        services.delete_campaign(
+            membership=m,
+            campaign=campaign,
+            version=int(version) if version.isdigit() else None,
+            request=request,
+        )
+    except (ValidationError, StaleEdit) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", None) or [str(exc)]))
+        return redirect("prevention_campaign_edit", campaign_id=campaign.pk)
+    messages.success(request, _("The campaign was deleted."))
+    return redirect("prevention_home")
 
 
 @login_required

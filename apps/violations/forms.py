@@ -227,6 +227,19 @@ class SourceForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class ActEditForm(forms.Form):
+    act_type = TermField(label=_("What was done"), terms=selectors.act_types)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class SourceEditForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of source"), choices=SourceKind.choices)
+    reported_by = forms.CharField(label=_("Who reported"), max_length=300, required=False)
+    reliability = forms.ChoiceField(label=_("Reliability"), choices=Reliability.choices)
+    reported_on = _date(_("Reported on"))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 class InterventionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=InterventionKind.choices)
     made_on = _date(_("Date"), required=True)
@@ -242,6 +255,21 @@ class InterventionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "intervention-%s")
         super().__init__(*args, **kwargs)
+
+
+class InterventionEditForm(InterventionForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class InvolvementEditForm(forms.Form):
+    group_name = forms.CharField(label=_("Group or institution"), max_length=300, required=False)
+    position = forms.CharField(label=_("Position or rank"), max_length=200, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=InvolvementRole.choices)
+    perpetrator_type = TermField(
+        label=_("Perpetrator type"), terms=selectors.perpetrator_types, required=False
+    )
+    identity_confidential = forms.BooleanField(label=_("Identity confidential"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class InterventionResponseForm(forms.Form):

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Organization
-from apps.accounts.roles import Permission
+from apps.accounts.roles import Permission, Role
 from apps.core import audit
 from apps.core.date_rules import past_event_problem
+from apps.core.errors import NotAllowed
 from apps.core.models import AuditEntry, ReferenceValue
 from apps.core.selectors import reference_codes
 from apps.people import services as people_services
@@ -256,10 +257,109 @@ def add_source(*, membership, event: Event, data: dict, request=None) -> Source:
     return source
 
 
+def change_source(
+    *, membership, source: Source, data: dict, version: int | None, request=None
+) -> Source:
+    """Correct a source's kind, who reported, reliability and date (a witness linked
+    as a person stays linked). StaleEdit if the event changed since `version`."""
+    require(membership, Permission.DOCUMENT_VIOLATIONS)
+    _own_event(membership, source.event)
+    errors: dict = {}
+    if data.get("kind") not in SourceKind.values:
+        errors["kind"] = _("Choose the kind of source.")
+    if data.get("reliability") not in Reliability.values:
+        errors["reliability"] = _("Choose a reliability rating.")
+    _check_date(data.get("reported_on"), "reported_on", errors)
+    reported_by = (data.get("reported_by") or "").strip()
+    if len(reported_by) > MAX_TEXT:
+        errors["reported_by"] = _("This text is too long.")
+    if errors:
+        raise ValidationError(errors)
+    values = {
+        "kind": data["kind"],
+        "reliability": data["reliability"],
+        "reported_by": reported_by,
+        "reported_on": data.get("reported_on"),
+    }
+    with transaction.atomic():
+        _event_part_saved(membership, source.event, version)
+        changed = [k for k, v in values.items() if getattr(source, k) != v]
+        for k, v in values.items():
+            setattr(source, k, v)
+        source.save(update_fields=list(values))
+        audit.by_member(
+            AuditEntry.Action.CHANGE,
+            membership,
+            source,
+            request,
+            {"event": source.event_id, "fields": changed},
+        )
+    return source
+
+
+def delete_source(*, membership, source: Source, version: int | None, request=None) -> None:
+    """Remove a source recorded by mistake (a linked witness's record itself stays)."""
+    require(membership, Permission.DOCUMENT_VIOLATIONS)
+    _own_event(membership, source.event)
+    with transaction.atomic():
+        _event_part_saved(membership, source.event, version)
+        audit.by_member(
+            AuditEntry.Action.DELETE, membership, source, request, {"event": source.event_id}
+        )
+        source.delete()
+
+
+def change_act(*, membership, act: Act, act_type, version: int | None, request=None) -> Act:
+    """Correct what was done to a victim (the act's type). StaleEdit if the event
+    changed since `version`."""
+    require(membership, Permission.DOCUMENT_VIOLATIONS)
+    _own_event(membership, act.event)
+    if act_type is None:
+        raise ValidationError({"act_type": _("Choose the act the victim suffered.")})
+    with transaction.atomic():
+        _event_part_saved(membership, act.event, version)
+        act.act_type = act_type
+        act.save(update_fields=["act_type"])
+        audit.by_member(
+            AuditEntry.Action.CHANGE,
+            membership,
+            act,
+            request,
+            {"event": act.event_id, "fields": ["act_type"]},
+        )
+    return act
+
+
+def delete_act(*, membership, act: Act, version: int | None, request=None) -> None:
+    """Remove an act recorded by mistake; an event keeps at least one act (the victim's
+    person record itself stays)."""
+    require(membership, Permission.DOCUMENT_VIOLATIONS)
+    _own_event(membership, act.event)
+    with transaction.atomic():
+        _event_part_saved(membership, act.event, version)
+        if not Act.objects.filter(event_id=act.event_id).exclude(pk=act.pk).exists():
+            raise ValidationError(_("An event keeps at least one victim's act."))
+        audit.by_member(AuditEntry.Action.DELETE, membership, act, request, {"event": act.event_id})
+        act.delete()
+
+
 def add_intervention(*, membership, event: Event, data: dict, request=None) -> Intervention:
     """Record a letter, complaint or visit made about the event, and any response."""
     require(membership, Permission.DOCUMENT_VIOLATIONS)
     _own_event(membership, event)
+    values = _check_intervention(data)
+    with transaction.atomic():
+        intervention = Intervention.objects.create(
+            event=event, created_by=membership.user, **values
+        )
+        audit.by_member(
+            AuditEntry.Action.CREATE, membership, intervention, request, {"event": event.pk}
+        )
+    return intervention
+
+
+def _check_intervention(data: dict) -> dict:
+    """The validated intervention values; ValidationError naming the fields otherwise."""
     errors: dict = {}
     if data.get("kind") not in InterventionKind.values:
         errors["kind"] = _("Choose the kind of intervention.")
@@ -273,22 +373,134 @@ def add_intervention(*, membership, event: Event, data: dict, request=None) -> I
     _check_date(response_on, "response_on", errors)
     if made_on and response_on and response_on < made_on:
         errors["response_on"] = _("The response cannot come before the intervention.")
+    if len(data.get("response") or "") > MAX_TEXT:
+        errors["response"] = _("This text is too long.")
     if errors:
         raise ValidationError(errors)
+    return {
+        "kind": data["kind"],
+        "made_on": made_on,
+        "addressee": data["addressee"].strip(),
+        "response": (data.get("response") or "").strip(),
+        "response_on": response_on,
+    }
+
+
+def _event_part_saved(membership, event: Event, version: int | None) -> Event:
+    """Lock the event whose part (an involvement, an intervention) is being changed and
+    count the change as a new version of the event: a form opened on an older version
+    raises StaleEdit instead of overwriting a colleague's correction. Call inside a
+    transaction."""
+    current = Event.objects.select_for_update().filter(pk=event.pk).first()
+    if current is None or (version is not None and current.version != version):
+        raise people_services.StaleEdit()
+    current.version += 1
+    current.updated_at = timezone.now()
+    current.save(update_fields=["version", "updated_at"])
+    return current
+
+
+def change_intervention(
+    *, membership, intervention: Intervention, data: dict, version: int | None, request=None
+) -> Intervention:
+    """Correct an intervention (kind, date, addressee, response). `version` is the
+    event's version the form was opened on (StaleEdit if it changed since)."""
+    require(membership, Permission.DOCUMENT_VIOLATIONS)
+    _own_event(membership, intervention.event)
+    values = _check_intervention(data)
     with transaction.atomic():
-        intervention = Intervention.objects.create(
-            event=event,
-            kind=data["kind"],
-            made_on=made_on,
-            addressee=data["addressee"].strip(),
-            response=data.get("response") or "",
-            response_on=response_on,
-            created_by=membership.user,
-        )
+        _event_part_saved(membership, intervention.event, version)
+        changed = [k for k, v in values.items() if getattr(intervention, k) != v]
+        for k, v in values.items():
+            setattr(intervention, k, v)
+        intervention.save(update_fields=list(values))
         audit.by_member(
-            AuditEntry.Action.CREATE, membership, intervention, request, {"event": event.pk}
+            AuditEntry.Action.CHANGE,
+            membership,
+            intervention,
+            request,
+            {"event": intervention.event_id, "fields": changed},
         )
     return intervention
+
+
+def delete_intervention(
+    *, membership, intervention: Intervention, version: int | None, request=None
+) -> None:
+    """Remove an intervention recorded by mistake."""
+    require(membership, Permission.DOCUMENT_VIOLATIONS)
+    _own_event(membership, intervention.event)
+    with transaction.atomic():
+        _event_part_saved(membership, intervention.event, version)
+        audit.by_member(
+            AuditEntry.Action.DELETE,
+            membership,
+            intervention,
+            request,
+            {"event": intervention.event_id},
+        )
+        intervention.delete()
+
+
+def change_involvement(
+    *, membership, involvement: Involvement, data: dict, version: int | None, request=None
+) -> Involvement:
+    """Correct who was involved how: role, perpetrator type, group, position and whether
+    the identity is withheld from grantees. The linked person's own record is changed
+    in apps.people, not here. StaleEdit if the event changed since `version`."""
+    require(membership, Permission.DOCUMENT_VIOLATIONS)
+    _own_event(membership, involvement.event)
+    errors: dict = {}
+    if data.get("role") not in InvolvementRole.values:
+        errors["role"] = _("Choose the role of the person involved.")
+    group_name = (data.get("group_name") or "").strip()
+    position = (data.get("position") or "").strip()
+    if involvement.person_id is None and not group_name:
+        errors["group_name"] = _("Give the name of the group or institution.")
+    for name, value in (("group_name", group_name), ("position", position)):
+        if len(value) > MAX_TEXT:
+            errors[name] = _("This text is too long.")
+    if errors:
+        raise ValidationError(errors)
+    values = {
+        "role": data["role"],
+        "perpetrator_type": data.get("perpetrator_type"),
+        "group_name": group_name,
+        "position": position,
+        "identity_confidential": bool(data.get("identity_confidential")),
+    }
+    with transaction.atomic():
+        _event_part_saved(membership, involvement.event, version)
+        changed = [k for k, v in values.items() if getattr(involvement, k) != v]
+        for k, v in values.items():
+            setattr(involvement, k, v)
+        involvement.save(update_fields=list(values))
+        audit.by_member(
+            AuditEntry.Action.CHANGE,
+            membership,
+            involvement,
+            request,
+            {"event": involvement.event_id, "fields": changed},
+        )
+    return involvement
+
+
+def delete_involvement(
+    *, membership, involvement: Involvement, version: int | None, request=None
+) -> None:
+    """Remove an involvement recorded by mistake (the person's record itself stays)."""
+    require(membership, Permission.DOCUMENT_VIOLATIONS)
+    _own_event(membership, involvement.event)
+    with transaction.atomic():
+        _event_part_saved(membership, involvement.event, version)
+        audit.by_member(
+            AuditEntry.Action.DELETE,
+            membership,
+            involvement,
+            request,
+            {"event": involvement.event_id},
+        )
+        involvement.delete()
 
 
 def record_intervention_response(
@@ -319,6 +531,17 @@ def record_intervention_response(
     return intervention
 
 
+def may_share_event(membership, event: Event) -> bool:
+    """Sharing hands an event (and perhaps victims' names) to another organisation, so
+    only the monitor who recorded it or an organisation admin decides it."""
+    return (
+        membership is not None
+        and membership.can(Permission.DOCUMENT_VIOLATIONS)
+        and event.organization_id == membership.organization_id
+        and (event.created_by_id == membership.user_id or membership.role == Role.ORG_ADMIN)
+    )
+
+
 def grant_event(
     *,
     membership,
@@ -327,9 +550,12 @@ def grant_event(
     share_victim_names: bool = False,
     request=None,
 ) -> Grant:
-    """Share one event with another organisation's monitors (an explicit, audited act)."""
+    """Share one event with another organisation's monitors (an explicit, audited act).
+    Only the event's author or an organisation admin may share it (NotAllowed otherwise)."""
     require(membership, Permission.DOCUMENT_VIOLATIONS)
     _own_event(membership, event)
+    if not may_share_event(membership, event):
+        raise NotAllowed(Permission.DOCUMENT_VIOLATIONS)
     if organization is None or organization.pk == membership.organization_id:
         raise ValidationError({"organization": _("Choose another organisation.")})
     try:

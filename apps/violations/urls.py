@@ -18,6 +18,46 @@ urlpatterns = [
         views.intervention_response,
         name="violations_intervention_response",
     ),
+    path(
+        "<int:event_id>/interventions/<int:intervention_id>/edit/",
+        views.intervention_edit,
+        name="violations_intervention_edit",
+    ),
+    path(
+        "<int:event_id>/interventions/<int:part_id>/delete/",
+        views.event_part_delete,
+        {"related": "interventions"},
+        name="violations_intervention_delete",
+    ),
+    path(
+        "<int:event_id>/involvements/<int:involvement_id>/edit/",
+        views.involvement_edit,
+        name="violations_involvement_edit",
+    ),
+    path(
+        "<int:event_id>/involvements/<int:part_id>/delete/",
+        views.event_part_delete,
+        {"related": "involvements"},
+        name="violations_involvement_delete",
+    ),
+    path("<int:event_id>/acts/<int:act_id>/edit/", views.act_edit, name="violations_act_edit"),
+    path(
+        "<int:event_id>/acts/<int:part_id>/delete/",
+        views.event_part_delete,
+        {"related": "acts"},
+        name="violations_act_delete",
+    ),
+    path(
+        "<int:event_id>/sources/<int:source_id>/edit/",
+        views.source_edit,
+        name="violations_source_edit",
+    ),
+    path(
+        "<int:event_id>/sources/<int:part_id>/delete/",
+        views.event_part_delete,
+        {"related": "sources"},
+        name="violations_source_delete",
+    ),
     path("<int:event_id>/grants/", views.grant_add, name="violations_grant_add"),
     path(
         "<int:event_id>/grants/<int:grant_id>/revoke/",

@@ -13,18 +13,23 @@ from django.views.decorators.http import require_POST
 from apps.accounts.access import member_with
 from apps.accounts.roles import Permission
 from apps.core import audit
+from apps.core.errors import StaleEdit
 from apps.core.form_actions import add_service_error, submit
 from apps.core.models import AuditEntry, ReferenceValue
 from apps.core.selectors import reference_labels
 from apps.people.services import NotAllowed
 from apps.violations import selectors, services
 from apps.violations.forms import (
+    ActEditForm,
     AddVictimForm,
     EventForm,
     GrantForm,
+    InterventionEditForm,
     InterventionForm,
     InterventionResponseForm,
+    InvolvementEditForm,
     PerpetratorFormSet,
+    SourceEditForm,
     SourceForm,
     VictimFormSet,
 )
@@ -139,6 +144,7 @@ def _detail_page(request, m, event, status=200, **forms):
             event.region, event.region
         ),
         "own": own,
+        "may_share": services.may_share_event(m, event),
         "source_form": forms.get("source_form") or SourceForm(),
         "intervention_form": forms.get("intervention_form") or InterventionForm(),
         "grant_form": forms.get("grant_form") or GrantForm(membership=m),
@@ -148,6 +154,46 @@ def _detail_page(request, m, event, status=200, **forms):
         i.form = forms.get(f"response_{i.pk}") or InterventionResponseForm(
             auto_id=f"response-{i.pk}-%s"
         )
+        i.edit_form = forms.get(f"intervention_{i.pk}") or InterventionEditForm(
+            initial={
+                "kind": i.kind,
+                "made_on": i.made_on,
+                "addressee": i.addressee,
+                "response": i.response,
+                "response_on": i.response_on,
+                "version": event.version,
+            },
+            auto_id=f"intervention-{i.pk}-%s",
+        )
+    if own:  # correction forms only for the recording organisation's members
+        for act in context["acts"]:
+            act.edit_form = forms.get(f"act_{act.pk}") or ActEditForm(
+                initial={"act_type": act.act_type_id, "version": event.version},
+                auto_id=f"act-{act.pk}-%s",
+            )
+        for src in context["sources"]:
+            src.edit_form = forms.get(f"source_{src.pk}") or SourceEditForm(
+                initial={
+                    "kind": src.kind,
+                    "reported_by": src.reported_by,
+                    "reliability": src.reliability,
+                    "reported_on": src.reported_on,
+                    "version": event.version,
+                },
+                auto_id=f"source-{src.pk}-%s",
+            )
+        for inv in context["involvements"]:
+            inv.edit_form = forms.get(f"involvement_{inv.pk}") or InvolvementEditForm(
+                initial={
+                    "group_name": inv.group_name,
+                    "position": inv.position,
+                    "role": inv.role,
+                    "perpetrator_type": inv.perpetrator_type_id,
+                    "identity_confidential": inv.identity_confidential,
+                    "version": event.version,
+                },
+                auto_id=f"involvement-{inv.pk}-%s",
+            )
     return render(request, "violations/event.html", context, status=status)
 
 
@@ -205,6 +251,121 @@ def intervention_response(request, event_id, intervention_id):
         done=reverse("violations_event", args=[event.pk]),
         page=lambda f: _detail_page(request, m, event, 400, **{f"response_{intervention.pk}": f}),
     )
+
+
+def _event_part(request, event_id, related: str, part_id: int):
+    m = _member(request)
+    event = selectors.own_event_for(m, event_id)
+    part = getattr(event, related).filter(pk=part_id).first()
+    if part is None:
+        raise Http404
+    return m, event, part
+
+
+def _version(request) -> int | None:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else None
+
+
+@login_required
+@require_POST
+def intervention_edit(request, event_id, intervention_id):
+    m, event, intervention = _event_part(request, event_id, "interventions", intervention_id)
+    return submit(
+        request,
+        InterventionEditForm(request.POST, auto_id=f"intervention-{intervention.pk}-%s"),
+        lambda d: services.change_intervention(
+            membership=m,
+            intervention=intervention,
+            data=d,
+            version=d.get("version"),
+            request=request,
+        ),
+        success=_("Intervention corrected."),
+        done=reverse("violations_event", args=[event.pk]),
+        page=lambda f: _detail_page(
+            request, m, event, 400, **{f"intervention_{intervention.pk}": f}
+        ),
+    )
+
+
+@login_required
+@require_POST
+def act_edit(request, event_id, act_id):
+    m, event, act = _event_part(request, event_id, "acts", act_id)
+    return submit(
+        request,
+        ActEditForm(request.POST, auto_id=f"act-{act.pk}-%s"),
+        lambda d: services.change_act(
+            membership=m,
+            act=act,
+            act_type=d["act_type"],
+            version=d.get("version"),
+            request=request,
+        ),
+        success=_("Act corrected."),
+        done=reverse("violations_event", args=[event.pk]),
+        page=lambda f: _detail_page(request, m, event, 400, **{f"act_{act.pk}": f}),
+    )
+
+
+@login_required
+@require_POST
+def source_edit(request, event_id, source_id):
+    m, event, source = _event_part(request, event_id, "sources", source_id)
+    return submit(
+        request,
+        SourceEditForm(request.POST, auto_id=f"source-{source.pk}-%s"),
+        lambda d: services.change_source(
+            membership=m, source=source, data=d, version=d.get("version"), request=request
+        ),
+        success=_("Source corrected."),
+        done=reverse("violations_event", args=[event.pk]),
+        page=lambda f: _detail_page(request, m, event, 400, **{f"source_{source.pk}": f}),
+    )
+
+
+@login_required
+@require_POST
+def involvement_edit(request, event_id, involvement_id):
+    m, event, involvement = _event_part(request, event_id, "involvements", involvement_id)
+    return submit(
+        request,
+        InvolvementEditForm(request.POST, auto_id=f"involvement-{involvement.pk}-%s"),
+        lambda d: services.change_involvement(
+            membership=m,
+            involvement=involvement,
+            data=d,
+            version=d.get("version"),
+            request=request,
+        ),
+        success=_("Involvement corrected."),
+        done=reverse("violations_event", args=[event.pk]),
+        page=lambda f: _detail_page(request, m, event, 400, **{f"involvement_{involvement.pk}": f}),
+    )
+
+
+@login_required
+@require_POST
+def event_part_delete(request, event_id, part_id, related):
+    """Remove an act, an involvement, a source or an intervention recorded by mistake."""
+    m, event, part = _event_part(request, event_id, related, part_id)
+    key = {
+        "acts": "act",
+        "involvements": "involvement",
+        "interventions": "intervention",
+        "sources": "source",
+    }[related]
+    delete = getattr(services, f"delete_{key}")
+    try:
+        delete(membership=m, version=_version(request), request=request, **{key: part})
+    except NotAllowed:
+        raise PermissionDenied
+    except (ValidationError, StaleEdit) as exc:
+        messages.error(request, exc.messages[0] if isinstance(exc, ValidationError) else str(exc))
+    else:
+        messages.success(request, _("Removed."))
+    return redirect("violations_event", event_id=event.pk)
 
 
 @login_required
