@@ -1,5 +1,6 @@
 """Serializer fields shared by the API's endpoints."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.accounts.colleagues import NOT_A_COLLEAGUE, colleagues_of
@@ -31,3 +32,18 @@ class ColleagueField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         request = self.context.get("request")
         return colleagues_of(getattr(request, "membership", None))
+
+
+def choice_field(choices, **kwargs):
+    """A choice field documented with its values inline (under allOf, which the enum
+    naming hook leaves alone), so that it cannot collide with another app's choice set
+    of the same field name in the schema."""
+    values = [value for value, _label in choices]
+    if kwargs.get("allow_blank"):
+        values.append("")
+
+    @extend_schema_field({"type": "string", "allOf": [{"enum": values}]})
+    class InlineChoiceField(serializers.ChoiceField):
+        pass
+
+    return InlineChoiceField(choices=choices, **kwargs)

@@ -3,7 +3,7 @@ like the pages (the case's organisation, VIEW_CASES to read, EDIT_CASES to write
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -13,6 +13,7 @@ from apps.accounts.models import Organization
 from apps.accounts.roles import Permission
 from apps.api.audited import AuditedReadMixin
 from apps.api.fields import ColleagueField
+from apps.api.fields import choice_field as choice
 from apps.api.permissions import HasMembership
 from apps.assistance import selectors, services
 from apps.assistance.models import (
@@ -28,22 +29,6 @@ from apps.assistance.models import (
 )
 from apps.cases.selectors import case_for
 from apps.people.services import NotAllowed, StaleEdit
-
-
-def choice(choices, **kwargs):
-    """A choice field documented with its values inline (under allOf, which the enum
-    naming hook leaves alone), so that it cannot collide with another app's choice set
-    of the same field name in the schema."""
-
-    values = [value for value, _label in choices]
-    if kwargs.get("allow_blank"):
-        values.append("")
-
-    @extend_schema_field({"type": "string", "allOf": [{"enum": values}]})
-    class InlineChoiceField(serializers.ChoiceField):
-        pass
-
-    return InlineChoiceField(choices=choices, **kwargs)
 
 
 class NeedsAssessmentSerializer(serializers.ModelSerializer):

@@ -3,19 +3,20 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.accounts.roles import Permission
 from apps.api.audited import AuditedReadMixin
+from apps.api.fields import choice_field as choice
 from apps.api.permissions import HasMembership
+from apps.api.writes import api_write
 from apps.core import audit
 from apps.grants import selectors, services
 from apps.grants.models import (
@@ -26,27 +27,9 @@ from apps.grants.models import (
     Grant,
     Indicator,
 )
-from apps.people.services import NotAllowed
 from apps.prevention.selectors import events_of_organization
 
-
-def choice(choices, **kwargs):
-    values = [value for value, _label in choices]
-
-    @extend_schema_field({"type": "string", "allOf": [{"enum": values}]})
-    class InlineChoiceField(serializers.ChoiceField):
-        pass
-
-    return InlineChoiceField(choices=choices, **kwargs)
-
-
-def _write(call):
-    try:
-        return call()
-    except NotAllowed:
-        raise PermissionDenied()
-    except DjangoValidationError as exc:
-        raise ApiValidationError(getattr(exc, "message_dict", None) or exc.messages)
+_write = api_write
 
 
 class DonorGrantSerializer(serializers.ModelSerializer):

@@ -3,20 +3,21 @@
 requests, compensation and the timeline), hearings and deadlines in the REST API; scoped and audited like the pages, written through the
 same services (LEGAL_WORK; another organisation's record is a 404)."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.accounts.roles import Permission
 from apps.api.audited import AuditedReadMixin
+from apps.api.fields import choice_field as choice
 from apps.api.permissions import HasMembership
+from apps.api.writes import api_write
 from apps.legal import selectors, services
 from apps.legal.models import (
     AgeBand,
@@ -53,31 +54,8 @@ from apps.legal.models import (
     Verdict,
     VerdictOutcome,
 )
-from apps.people.services import NotAllowed, StaleEdit
 
-
-def choice(choices, **kwargs):
-    """A choice field with its values inline in the schema (no enum name collisions)."""
-    values = [value for value, _label in choices]
-    if kwargs.get("allow_blank"):
-        values.append("")
-
-    @extend_schema_field({"type": "string", "allOf": [{"enum": values}]})
-    class InlineChoiceField(serializers.ChoiceField):
-        pass
-
-    return InlineChoiceField(choices=choices, **kwargs)
-
-
-def _write(call):
-    try:
-        return call()
-    except NotAllowed:
-        raise PermissionDenied()
-    except StaleEdit as exc:
-        raise ApiValidationError({"version": [str(exc)]})
-    except DjangoValidationError as exc:
-        raise ApiValidationError(getattr(exc, "message_dict", None) or exc.messages)
+_write = api_write
 
 
 # --- serializers -----------------------------------------------------------------------

@@ -2,16 +2,15 @@
 REST API; scoped like the pages (the member's organisation, RECORD_PREVENTION). Named
 participants are not served here: their names stay on the event's audited page."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from apps.accounts.roles import Permission
 from apps.api.audited import AuditedReadMixin
+from apps.api.fields import choice_field as choice
 from apps.api.permissions import HasMembership
-from apps.people.services import NotAllowed, StaleEdit
+from apps.api.writes import api_write
 from apps.prevention import selectors, services
 from apps.prevention.models import (
     ANY,
@@ -26,26 +25,8 @@ from apps.prevention.models import (
 )
 
 
-def choice(choices, **kwargs):
-    """A choice field documented inline, so its enum cannot collide with another app's."""
-    values = [value for value, _label in choices]
-
-    @extend_schema_field({"type": "string", "allOf": [{"enum": values}]})
-    class InlineChoiceField(serializers.ChoiceField):
-        pass
-
-    return InlineChoiceField(choices=choices, **kwargs)
-
-
 def _write(call):
-    try:
-        return call()
-    except NotAllowed:
-        raise PermissionDenied()
-    except StaleEdit as exc:
-        raise ApiValidationError({"version": [str(exc)]})
-    except DjangoValidationError as exc:
-        raise ApiValidationError(getattr(exc, "message_dict", None) or {"attendance": exc.messages})
+    return api_write(call, messages_key="attendance")
 
 
 class CountField(serializers.IntegerField):

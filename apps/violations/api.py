@@ -2,20 +2,18 @@
 interventions; scoped and audited like the pages (DOCUMENT_VIOLATIONS; own events and
 events shared by a grant; names withheld from a grantee as on the page)."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from apps.accounts.roles import Permission
 from apps.api.audited import AuditedReadMixin
+from apps.api.fields import choice_field as choice
 from apps.api.permissions import HasMembership
+from apps.api.writes import api_write
 from apps.core import audit
 from apps.people.models import Sex
-from apps.people.services import NotAllowed, StaleEdit
 from apps.violations import selectors, services
 from apps.violations.models import (
     ActType,
@@ -28,20 +26,6 @@ from apps.violations.models import (
     Reliability,
     SourceKind,
 )
-
-
-def choice(choices, **kwargs):
-    """A choice field with its values inline, so it cannot clash with another app's
-    enum of the same field name in the schema."""
-    values = [value for value, _label in choices]
-    if kwargs.get("allow_blank"):
-        values.append("")
-
-    @extend_schema_field({"type": "string", "allOf": [{"enum": values}]})
-    class InlineChoiceField(serializers.ChoiceField):
-        pass
-
-    return InlineChoiceField(choices=choices, **kwargs)
 
 
 class ScopedField(serializers.PrimaryKeyRelatedField):
@@ -208,16 +192,7 @@ class InterventionIn(serializers.Serializer):
     response_on = serializers.DateField(required=False, allow_null=True)
 
 
-def write(call):
-    """Run a service write, answering as the API does."""
-    try:
-        return call()
-    except NotAllowed:
-        raise PermissionDenied()
-    except StaleEdit as exc:
-        raise ApiValidationError({"version": [str(exc)]})
-    except DjangoValidationError as exc:
-        raise ApiValidationError(getattr(exc, "message_dict", None) or exc.messages)
+write = api_write
 
 
 class EventViewSet(
