@@ -114,7 +114,7 @@ def test_server_error_page_uses_the_layout(login, caseworker, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("apps.core.views.dashboard_figures", broken)
+    monkeypatch.setattr("apps.home.views.dashboard_figures", broken)
     browser = Client(raise_request_exception=False)
     login(caseworker, browser)
     r = browser.get("/")
@@ -130,7 +130,7 @@ def test_server_error_page_appears_even_when_the_layout_cannot_read_the_database
     def broken(*args, **kwargs):
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr("apps.core.views.dashboard_figures", broken)
+    monkeypatch.setattr("apps.home.views.dashboard_figures", broken)
     # The header's referral badge reads the database too: let it fail as well.
     monkeypatch.setattr("apps.referrals.templatetags.referrals_tags.unread_count", broken)
     browser = Client(raise_request_exception=False)
