@@ -1,7 +1,6 @@
 """Every write to donors, grants, budgets, event links, indicators, targets and results:
 validate, write in one transaction, audit."""
 
-import datetime
 import secrets
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -69,6 +68,42 @@ def _dates(starts_on, ends_on) -> None:
         raise ValidationError({"ends_on": _("The end cannot be before the start.")})
 
 
+def _grant_terms(*, reference: str, currency: str, amount, starts_on, ends_on):
+    """A grant's reference (trimmed) and amount (to the cent), checked with its currency
+    and period; ValidationError at the first fault."""
+    reference = (reference or "").strip()
+    if not reference:
+        raise ValidationError({"reference": _("Give the grant's reference.")})
+    if currency not in Currency.values:
+        raise ValidationError({"currency": _("Choose a currency.")})
+    amount = _amount(amount, "amount", allow_zero=False)
+    _dates(starts_on, ends_on)
+    return reference, amount
+
+
+def _sub_grant_faults(
+    parent: Grant, starts_on, ends_on, currency: str, amount, partner_name: str, *, grant=None
+) -> dict:
+    """Why a sub-grant (new, or `grant` changed) would not fit its grant `parent`, by
+    field: its period, its currency, the amount the parent has left to pass on, the
+    partner's name. Empty when it fits."""
+    faults = {}
+    if starts_on < parent.starts_on or ends_on > parent.ends_on:
+        faults["starts_on"] = _("A sub-grant must fall within the period of its grant.")
+    if currency != parent.currency:
+        faults["currency"] = _("A sub-grant is in its grant's currency.")
+    others = parent.sub_grants.exclude(pk=grant.pk) if grant is not None else parent.sub_grants
+    given = others.aggregate(s=Sum("amount"))["s"] or 0
+    if given + amount > parent.amount:
+        faults["amount"] = _(
+            "Sub-grants would total %(total)s %(currency)s, more than the grant "
+            "of %(amount)s %(currency)s."
+        ) % {"total": given + amount, "currency": currency, "amount": parent.amount}
+    if not partner_name.strip():
+        faults["partner_name"] = _("Name the partner NGO.")
+    return faults
+
+
 def _locked(model, row, version):
     """The row, locked for this transaction; StaleEdit if it changed since `version` was
     read (None skips the check, for callers that send no version)."""
@@ -125,34 +160,14 @@ def create_grant(
     in its currency, and not more than what the parent has left to pass on."""
     require(membership, PERM)
     _own(membership, donor)
-    reference = (reference or "").strip()
-    if not reference:
-        raise ValidationError({"reference": _("Give the grant's reference.")})
-    if currency not in Currency.values:
-        raise ValidationError({"currency": _("Choose a currency.")})
-    amount = _amount(amount, "amount", allow_zero=False)
-    _dates(starts_on, ends_on)
+    reference, amount = _grant_terms(
+        reference=reference, currency=currency, amount=amount, starts_on=starts_on, ends_on=ends_on
+    )
     if parent is not None:
         _own(membership, parent)
-        if starts_on < parent.starts_on or ends_on > parent.ends_on:
-            raise ValidationError(
-                {"starts_on": _("A sub-grant must fall within the period of its grant.")}
-            )
-        if currency != parent.currency:
-            raise ValidationError({"currency": _("A sub-grant is in its grant's currency.")})
-        given = parent.sub_grants.aggregate(s=Sum("amount"))["s"] or 0
-        if given + amount > parent.amount:
-            raise ValidationError(
-                {
-                    "amount": _(
-                        "Sub-grants would total %(total)s %(currency)s, more than the grant "
-                        "of %(amount)s %(currency)s."
-                    )
-                    % {"total": given + amount, "currency": currency, "amount": parent.amount}
-                }
-            )
-        if not partner_name.strip():
-            raise ValidationError({"partner_name": _("Name the partner NGO.")})
+        faults = _sub_grant_faults(parent, starts_on, ends_on, currency, amount, partner_name)
+        if faults:
+            raise ValidationError(faults)
     try:
         with transaction.atomic():
             grant = Grant.objects.create(
@@ -197,25 +212,15 @@ def update_grant(
     require(membership, PERM)
     _own(membership, grant)
     _own(membership, donor)
-    reference = (reference or "").strip()
-    if not reference:
-        raise ValidationError({"reference": _("Give the grant's reference.")})
-    if currency not in Currency.values:
-        raise ValidationError({"currency": _("Choose a currency.")})
-    amount = _amount(amount, "amount", allow_zero=False)
-    _dates(starts_on, ends_on)
+    reference, amount = _grant_terms(
+        reference=reference, currency=currency, amount=amount, starts_on=starts_on, ends_on=ends_on
+    )
     errors = {}
     parent = grant.parent
     if parent is not None:
-        if starts_on < parent.starts_on or ends_on > parent.ends_on:
-            errors["starts_on"] = _("A sub-grant must fall within the period of its grant.")
-        if currency != parent.currency:
-            errors["currency"] = _("A sub-grant is in its grant's currency.")
-        given = parent.sub_grants.exclude(pk=grant.pk).aggregate(s=Sum("amount"))["s"] or 0
-        if given + amount > parent.amount:
-            errors["amount"] = _("Sub-grants would total more than their grant.")
-        if not partner_name.strip():
-            errors["partner_name"] = _("Name the partner NGO.")
+        errors = _sub_grant_faults(
+            parent, starts_on, ends_on, currency, amount, partner_name, grant=grant
+        )
     planned = grant.budget_lines.aggregate(s=Sum("amount"))["s"] or 0
     passed_on = grant.sub_grants.aggregate(s=Sum("amount"))["s"] or 0
     if max(planned, passed_on) > amount:
@@ -705,10 +710,3 @@ def record_report_sent(
             request=request,
         )
     return sent
-
-
-def check_period(period_from: datetime.date, period_to: datetime.date) -> None:
-    if period_from is None or period_to is None:
-        raise ValidationError(_("Give the first and the last day of the period."))
-    if period_to < period_from:
-        raise ValidationError(_("The period ends before it starts."))

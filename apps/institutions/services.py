@@ -32,7 +32,6 @@ from apps.institutions.models import (
 )
 from apps.people import services as people_services
 from apps.people.services import StaleEdit, require
-from apps.violations.people import on_behalf_of_record
 
 # No place of detention in the country holds more; larger numbers are typing errors.
 MAX_PEOPLE_IN_PLACE = 50_000
@@ -202,8 +201,9 @@ def add_interview(*, membership, visit: Visit, data: dict, request=None) -> Inte
         errors["category"] = _("Choose who the person is.")
     _raise(errors)
     with transaction.atomic():
-        person = people_services.create_person(
-            membership=on_behalf_of_record(membership),
+        person = people_services.record_person_for_record(
+            membership=membership,
+            permission=Permission.DOCUMENT_VIOLATIONS,
             data={"given_name": given, "family_name": (data.get("family_name") or "").strip()},
             request=request,
         )

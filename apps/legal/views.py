@@ -184,15 +184,14 @@ def proceeding(request, pk):
     return _render_proceeding(request, m, p)
 
 
-def _action(request, m, p, form, save, success, form_name):
-    return submit(
-        request,
-        form,
-        save,
-        success=success,
-        done=reverse("legal_proceeding", args=[p.pk]),
-        page=lambda f: _render_proceeding(request, m, p, 400, **{form_name: f}),
-    )
+def _back_to_proceeding(request, m, p, form_name: str) -> dict:
+    """`done` and `page` of core's submit() for an action form of the proceeding page:
+    saved, back to the page; refused, the page again with the bound form in the place
+    named `form_name` (a key of FORMS, or a per-row name such as "decision_<pk>")."""
+    return {
+        "done": reverse("legal_proceeding", args=[p.pk]),
+        "page": lambda f: _render_proceeding(request, m, p, 400, **{form_name: f}),
+    }
 
 
 def _posting(request, pk):
@@ -204,10 +203,11 @@ def _posting(request, pk):
 @require_POST
 def stage_add(request, pk):
     m, p = _posting(request, pk)
-    return _action(
-        request, m, p, FORMS["stage_form"](p, request.POST),
+    return submit(
+        request, FORMS["stage_form"](p, request.POST),
         lambda d: services.add_stage(membership=m, proceeding=p, data=d, request=request),
-        _("Stage recorded."), "stage_form",
+        success=_("Stage recorded."),
+        **_back_to_proceeding(request, m, p, "stage_form"),
     )  # fmt: skip
 
 
@@ -217,10 +217,11 @@ def stage_decision(request, pk, stage_id):
     m, p = _posting(request, pk)
     stage = selectors.stage_of(p, stage_id)
     form = forms.DecisionForm(request.POST, prefix=f"decision-{stage.pk}")
-    return _action(
-        request, m, p, form,
+    return submit(
+        request, form,
         lambda d: services.record_decision(membership=m, stage=stage, data=d, request=request),
-        _("Decision recorded."), f"decision_{stage.pk}",
+        success=_("Decision recorded."),
+        **_back_to_proceeding(request, m, p, f"decision_{stage.pk}"),
     )  # fmt: skip
 
 
@@ -230,12 +231,13 @@ def document_add(request, pk, stage_id):
     m, p = _posting(request, pk)
     stage = selectors.stage_of(p, stage_id)
     form = forms.DocumentForm(request.POST, request.FILES, prefix=f"doc-{stage.pk}")
-    return _action(
-        request, m, p, form,
+    return submit(
+        request, form,
         lambda d: services.attach_document(
             membership=m, stage=stage, uploaded_file=d["file"], kind=d["kind"], request=request
         ),
-        _("Document attached."), f"document_{stage.pk}",
+        success=_("Document attached."),
+        **_back_to_proceeding(request, m, p, f"document_{stage.pk}"),
     )  # fmt: skip
 
 
@@ -257,10 +259,11 @@ def document_download(request, pk, document_id):
 @require_POST
 def defendant_add(request, pk):
     m, p = _posting(request, pk)
-    return _action(
-        request, m, p, FORMS["defendant_form"](p, request.POST),
+    return submit(
+        request, FORMS["defendant_form"](p, request.POST),
         lambda d: services.add_defendant(membership=m, proceeding=p, data=d, request=request),
-        _("Defendant added."), "defendant_form",
+        success=_("Defendant added."),
+        **_back_to_proceeding(request, m, p, "defendant_form"),
     )  # fmt: skip
 
 
@@ -268,13 +271,14 @@ def defendant_add(request, pk):
 @require_POST
 def charge_add(request, pk):
     m, p = _posting(request, pk)
-    return _action(
-        request, m, p, FORMS["charge_form"](p, request.POST),
+    return submit(
+        request, FORMS["charge_form"](p, request.POST),
         lambda d: services.add_charge(
             membership=m, defendant=d["defendant"], article=d["article"], part=d["part"],
             paragraph=d["paragraph"], charged_on=d["charged_on"], request=request,
         ),
-        _("Charge recorded."), "charge_form",
+        success=_("Charge recorded."),
+        **_back_to_proceeding(request, m, p, "charge_form"),
     )  # fmt: skip
 
 
@@ -283,14 +287,15 @@ def charge_add(request, pk):
 def verdict_add(request, pk):
     m, p = _posting(request, pk)
     form = FORMS["verdict_form"](p, request.POST)
-    return _action(
-        request, m, p, form,
+    return submit(
+        request, form,
         lambda d: services.record_verdict(
             membership=m, charge=d["charge"], stage=d["stage"], outcome=d["outcome"],
             decided_on=d["decided_on"], ground=d["ground"], sentence=form.sentence(),
             request=request,
         ),
-        _("Verdict recorded."), "verdict_form",
+        success=_("Verdict recorded."),
+        **_back_to_proceeding(request, m, p, "verdict_form"),
     )  # fmt: skip
 
 
@@ -298,10 +303,11 @@ def verdict_add(request, pk):
 @require_POST
 def hearing_add(request, pk):
     m, p = _posting(request, pk)
-    return _action(
-        request, m, p, FORMS["hearing_form"](p, request.POST),
+    return submit(
+        request, FORMS["hearing_form"](p, request.POST),
         lambda d: services.schedule_hearing(membership=m, proceeding=p, data=d, request=request),
-        _("Hearing recorded."), "hearing_form",
+        success=_("Hearing recorded."),
+        **_back_to_proceeding(request, m, p, "hearing_form"),
     )  # fmt: skip
 
 
@@ -311,13 +317,14 @@ def hearing_result(request, pk, hearing_id):
     m, p = _posting(request, pk)
     hearing = selectors.one_of(p.hearings.all(), hearing_id)
     form = forms.HearingResultForm(request.POST, prefix=f"result-{hearing.pk}")
-    return _action(
-        request, m, p, form,
+    return submit(
+        request, form,
         lambda d: services.record_hearing_result(
             membership=m, hearing=hearing, status=d["status"], result=d["result"],
             next_on=d["next_on"], request=request,
         ),
-        _("Hearing updated."), f"result_{hearing.pk}",
+        success=_("Hearing updated."),
+        **_back_to_proceeding(request, m, p, f"result_{hearing.pk}"),
     )  # fmt: skip
 
 
@@ -325,13 +332,14 @@ def hearing_result(request, pk, hearing_id):
 @require_POST
 def deadline_add(request, pk):
     m, p = _posting(request, pk)
-    return _action(
-        request, m, p, FORMS["deadline_form"](p, request.POST),
+    return submit(
+        request, FORMS["deadline_form"](p, request.POST),
         lambda d: services.add_deadline(
             membership=m, proceeding=p, rule=d["rule"], counted_from=d["counted_from"],
             request=request,
         ),
-        _("Deadline added."), "deadline_form",
+        success=_("Deadline added."),
+        **_back_to_proceeding(request, m, p, "deadline_form"),
     )  # fmt: skip
 
 
@@ -351,10 +359,11 @@ def deadline_met(request, pk, deadline_id):
 @require_POST
 def compensation_add(request, pk):
     m, p = _posting(request, pk)
-    return _action(
-        request, m, p, FORMS["compensation_form"](p, request.POST),
+    return submit(
+        request, FORMS["compensation_form"](p, request.POST),
         lambda d: services.record_compensation(membership=m, proceeding=p, data=d, request=request),
-        _("Compensation recorded."), "compensation_form",
+        success=_("Compensation recorded."),
+        **_back_to_proceeding(request, m, p, "compensation_form"),
     )  # fmt: skip
 
 
@@ -362,13 +371,14 @@ def compensation_add(request, pk):
 @require_POST
 def protection_add(request, pk):
     m, p = _posting(request, pk)
-    return _action(
-        request, m, p, FORMS["protection_form"](p, request.POST),
+    return submit(
+        request, FORMS["protection_form"](p, request.POST),
         lambda d: services.request_protection(
             membership=m, proceeding=p, measure=d["measure"], requested_on=d["requested_on"],
             request=request,
         ),
-        _("Protection request recorded."), "protection_form",
+        success=_("Protection request recorded."),
+        **_back_to_proceeding(request, m, p, "protection_form"),
     )  # fmt: skip
 
 
@@ -378,10 +388,11 @@ def protection_decide(request, pk, item_id):
     m, p = _posting(request, pk)
     item = selectors.one_of(p.protection_requests.all(), item_id)
     form = forms.ProtectionDecisionForm(request.POST, prefix=f"protection-{item.pk}")
-    return _action(
-        request, m, p, form,
+    return submit(
+        request, form,
         lambda d: services.decide_protection(membership=m, item=item, request=request, **d),
-        _("Decision on protection recorded."), f"protection_{item.pk}",
+        success=_("Decision on protection recorded."),
+        **_back_to_proceeding(request, m, p, f"protection_{item.pk}"),
     )  # fmt: skip
 
 
@@ -389,10 +400,11 @@ def protection_decide(request, pk, item_id):
 @require_POST
 def timeline_add(request, pk):
     m, p = _posting(request, pk)
-    return _action(
-        request, m, p, FORMS["timeline_form"](p, request.POST),
+    return submit(
+        request, FORMS["timeline_form"](p, request.POST),
         lambda d: services.add_timeline_entry(membership=m, proceeding=p, request=request, **d),
-        _("Added to the timeline."), "timeline_form",
+        success=_("Added to the timeline."),
+        **_back_to_proceeding(request, m, p, "timeline_form"),
     )  # fmt: skip
 
 
@@ -401,13 +413,14 @@ def timeline_add(request, pk):
 def participant_add(request, pk):
     m, p = _posting(request, pk)
     form = forms.ParticipantForm(request.POST, membership=m, prefix="participant")
-    return _action(
-        request, m, p, form,
+    return submit(
+        request, form,
         lambda d: services.add_participant(
             membership=m, proceeding=p, request=request,
             data={"person": d["person_code"], "name": d["name"], "role": d["role"]},
         ),
-        _("Victim or witness added."), "participant_form",
+        success=_("Victim or witness added."),
+        **_back_to_proceeding(request, m, p, "participant_form"),
     )  # fmt: skip
 
 
@@ -417,12 +430,13 @@ def contact_add(request, pk, participant_id):
     m, p = _posting(request, pk)
     participant = selectors.one_of(p.participants.all(), participant_id)
     form = forms.ContactAttemptForm(request.POST, proceeding=p, prefix=f"contact-{participant.pk}")
-    return _action(
-        request, m, p, form,
+    return submit(
+        request, form,
         lambda d: services.record_contact_attempt(
             membership=m, participant=participant, data=d, request=request
         ),
-        _("Contact attempt recorded."), f"contact_{participant.pk}",
+        success=_("Contact attempt recorded."),
+        **_back_to_proceeding(request, m, p, f"contact_{participant.pk}"),
     )  # fmt: skip
 
 
@@ -432,12 +446,13 @@ def participant_stop(request, pk, participant_id):
     m, p = _posting(request, pk)
     participant = selectors.one_of(p.participants.all(), participant_id)
     form = forms.StopParticipationForm(request.POST, prefix=f"stop-{participant.pk}")
-    return _action(
-        request, m, p, form,
+    return submit(
+        request, form,
         lambda d: services.stop_participation(
             membership=m, participant=participant, stopped_on=d["stopped_on"], request=request
         ),
-        _("Recorded that they no longer take part."), f"stop_{participant.pk}",
+        success=_("Recorded that they no longer take part."),
+        **_back_to_proceeding(request, m, p, f"stop_{participant.pk}"),
     )  # fmt: skip
 
 
@@ -447,13 +462,14 @@ def custody_update(request, pk, defendant_id):
     m, p = _posting(request, pk)
     defendant = selectors.one_of(p.defendants.all(), defendant_id)
     form = forms.CustodyForm(request.POST, prefix=f"custody-{defendant.pk}")
-    return _action(
-        request, m, p, form,
+    return submit(
+        request, form,
         lambda d: services.update_custody(
             membership=m, defendant=defendant, custody_status=d["custody_status"],
             verified_on=d["verified_on"], request=request,
         ),
-        _("Custody status recorded."), f"custody_{defendant.pk}",
+        success=_("Custody status recorded."),
+        **_back_to_proceeding(request, m, p, f"custody_{defendant.pk}"),
     )  # fmt: skip
 
 

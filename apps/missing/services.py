@@ -3,7 +3,8 @@
 The missing person is registered as a person of the organisation (apps.people), so the
 foundation's search finds them and matches them against existing people and cases.
 Monitors take appeals but do not register clients otherwise: the appeal is what lets
-them create that one person record (AppealTaker below).
+them create that one person record (apps.people.services.record_person_for_record,
+docs/decisions/0021).
 """
 
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ from apps.missing.models import (
     MissingPersonAppeal,
     Relation,
 )
-from apps.people.services import NotAllowed, StaleEdit, create_person, require
+from apps.people.services import NotAllowed, StaleEdit, record_person_for_record, require
 
 APPEAL_FIELDS = (
     "reporter_name",
@@ -50,20 +51,6 @@ PERSON_FIELDS = ("given_name", "family_name", "patronymic", "birth_year", "sex",
 TEXT_MAX = 10000
 SHORT_MAX = 300
 MATCH_LIMIT = 10
-
-
-class AppealTaker:
-    """The member taking an appeal, allowed to register the missing person: a person
-    record of the organisation created for this appeal only (audited as theirs)."""
-
-    def __init__(self, membership):
-        self._m = membership
-        self.user = membership.user
-        self.organization = membership.organization
-        self.organization_id = membership.organization_id
-
-    def can(self, permission: str) -> bool:
-        return permission == Permission.EDIT_PEOPLE or self._m.can(permission)
 
 
 class OrganisationSearch:
@@ -192,8 +179,12 @@ def create_appeal(*, membership, data: dict, person: dict, request=None) -> Miss
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        missing = create_person(membership=AppealTaker(membership), data=person_data,
-                                request=request)  # fmt: skip
+        missing = record_person_for_record(
+            membership=membership,
+            permission=Permission.HANDLE_MISSING_APPEALS,
+            data=person_data,
+            request=request,
+        )
         appeal = MissingPersonAppeal.objects.create(
             organization=membership.organization,
             person=missing,

@@ -12,6 +12,7 @@ from django.http import Http404
 from apps.accounts.roles import Permission, Role
 from apps.people import selectors as people_selectors
 from apps.people.models import Person
+from apps.people.services import on_behalf_of_record
 from apps.violations.models import (
     Act,
     ActType,
@@ -22,7 +23,6 @@ from apps.violations.models import (
     PerpetratorType,
     Source,
 )
-from apps.violations.people import on_behalf_of_record
 
 
 def _documents(membership) -> bool:
@@ -153,7 +153,9 @@ def similar_people(membership, query: str, *, limit: int = 10) -> dict:
     a count of the others (whose names the monitor may not see)."""
     if not _documents(membership) or len((query or "").strip()) < 3:
         return {"people": [], "others": 0}
-    found = people_selectors.search_people(on_behalf_of_record(membership), query, limit=50)
+    found = people_selectors.search_people(
+        on_behalf_of_record(membership, Permission.DOCUMENT_VIOLATIONS), query, limit=50
+    )
     mine = set(
         violation_people_visible_to(membership)
         .filter(pk__in=[p.pk for p in found])

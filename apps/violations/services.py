@@ -33,7 +33,6 @@ from apps.violations.models import (
     Source,
     SourceKind,
 )
-from apps.violations.people import on_behalf_of_record
 
 MAX_TEXT = 20_000
 
@@ -125,8 +124,11 @@ def _person_for_row(membership, row: dict, request):
     data = _person_data(row)
     if not data["given_name"]:
         return None
-    return people_services.create_person(
-        membership=on_behalf_of_record(membership), data=data, request=request
+    return people_services.record_person_for_record(
+        membership=membership,
+        permission=Permission.DOCUMENT_VIOLATIONS,
+        data=data,
+        request=request,
     )
 
 
