@@ -62,6 +62,10 @@ document.addEventListener("DOMContentLoaded", function () {
 // user, membership and form action), a banner says so, and the form is sent for real (same
 // fields, same CSRF token) when the connection returns. A submission lost on the way (the
 // browser's error page) leaves its draft to be filled in when the form is opened again.
+// A draft is sealed with AES-GCM (a fresh IV each time) under the signed-in session's key,
+// which base.html puts in a meta tag: browsers may write sessionStorage to disk, so it never
+// holds what was typed in plain text. Without WebCrypto (a page not served over HTTPS) or a
+// key, nothing is kept: the banner says so and the entry stays on the page until sent.
 (function () {
   var PREFIX = "koldoo-draft:";
   var MAX_AGE_MS = 12 * 3600 * 1000; // a draft never outlives a working day
@@ -75,11 +79,18 @@ document.addEventListener("DOMContentLoaded", function () {
   } catch (e) {
     store = null; // storage refused (privacy settings): forms behave as without script
   }
-  if (!store || !window.JSON) {
+  if (!store || !window.JSON || !window.Promise) {
     return;
   }
+  var keyMeta = document.querySelector("meta[name=koldoo-draft-key]");
+  // crypto.subtle exists only in a secure context (HTTPS, or localhost).
+  var subtle = window.crypto && crypto.subtle && window.TextEncoder ? crypto.subtle : null;
+  var canKeep = !!(subtle && keyMeta && keyMeta.content);
+  var sealKey = null; // the session's key, imported once, not extractable
+  var saving = Promise.resolve(true); // drafts are written one after another, in order
+  var closed = false; // signing out: nothing is written any more
   var pending = null;
-  var probing = false;
+  var busy = false;
   var doubtful = false; // has the connection failed while this page was open?
   var retryTimer = null;
 
@@ -100,20 +111,69 @@ document.addEventListener("DOMContentLoaded", function () {
       }
     });
   }
-  function readDraft(key) {
+  function toBase64(bytes) {
+    var s = "";
+    for (var i = 0; i < bytes.length; i++) {
+      s += String.fromCharCode(bytes[i]);
+    }
+    return btoa(s);
+  }
+  function fromBase64(text) {
+    var s = atob(text);
+    var bytes = new Uint8Array(s.length);
+    for (var i = 0; i < s.length; i++) {
+      bytes[i] = s.charCodeAt(i);
+    }
+    return bytes;
+  }
+  // The page carries a random pad, then the key XOR the pad (apps/accounts/draft_key.py).
+  function cipher() {
+    sealKey = sealKey || Promise.resolve().then(function () {
+      var masked = fromBase64(keyMeta.content);
+      var half = masked.length / 2;
+      var raw = masked.slice(half).map(function (b, i) { return b ^ masked[i]; });
+      return subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
+    });
+    return sealKey;
+  }
+  // The storage key is authenticated with the draft, so a draft cannot pass for another form's.
+  function params(key, iv) {
+    return { name: "AES-GCM", iv: iv, additionalData: new TextEncoder().encode(key) };
+  }
+  // The stored record: state and age in clear (read on every page), the fields sealed.
+  function record(key) {
     var draft = null;
     try {
       draft = JSON.parse(store.getItem(key));
     } catch (e) {
       draft = null;
     }
-    if (draft && !(Date.now() - draft.at <= MAX_AGE_MS && Array.isArray(draft.fields))) {
-      draft = null;
-    }
-    if (!draft) {
-      store.removeItem(key);
+    if (!(draft && Date.now() - draft.at <= MAX_AGE_MS && typeof draft.data === "string")) {
+      store.removeItem(key); // too old, damaged, or plain text from before drafts were sealed
+      return null;
     }
     return draft;
+  }
+  // Resolves to the fields, or null when the draft was sealed under another sign-in's key
+  // (or cannot be read here at all): that draft is dropped without a word.
+  function unseal(key, draft) {
+    return cipher()
+      .then(function (k) {
+        return subtle.decrypt(params(key, fromBase64(draft.iv)), k, fromBase64(draft.data));
+      })
+      .then(function (plain) {
+        var fields = JSON.parse(new TextDecoder().decode(plain));
+        return Array.isArray(fields) ? fields : null;
+      })
+      .then(null, function () {
+        return null;
+      })
+      .then(function (fields) {
+        if (!fields) {
+          store.removeItem(key);
+        }
+        return fields;
+      });
   }
   function bannerOf(form) {
     return form.matches("form[data-keep-draft]") && form.querySelector("[data-draft-banner]");
@@ -172,17 +232,33 @@ document.addEventListener("DOMContentLoaded", function () {
       }
     });
   }
+  // Seals what the form holds now; resolves to true once it is stored, false if it could not
+  // be (no WebCrypto or key, storage full, signed out meanwhile).
   function keep(form, banner, state) {
-    try {
-      store.setItem(keyOf(form, banner), JSON.stringify({
-        fields: fieldsOf(form),
-        state: state,
-        page: location.pathname,
-        at: Date.now(),
-      }));
-    } catch (e) {
-      // Storage full: the entry still stays on the page and is sent when the connection returns.
-    }
+    var key = keyOf(form, banner);
+    var fields = JSON.stringify(fieldsOf(form));
+    saving = saving
+      .then(function () {
+        if (!canKeep) {
+          return false;
+        }
+        return cipher().then(function (k) {
+          var iv = crypto.getRandomValues(new Uint8Array(12));
+          var plain = new TextEncoder().encode(fields);
+          return subtle.encrypt(params(key, iv), k, plain).then(function (sealed) {
+            if (closed) {
+              return false;
+            }
+            var data = toBase64(new Uint8Array(sealed));
+            store.setItem(key, JSON.stringify({ state: state, at: Date.now(), iv: toBase64(iv), data: data }));
+            return true;
+          });
+        });
+      })
+      .then(null, function () {
+        return false;
+      });
+    return saving;
   }
   function say(banner, which) {
     banner.textContent = banner.getAttribute("data-msg-" + which);
@@ -206,17 +282,22 @@ document.addEventListener("DOMContentLoaded", function () {
         done(up);
       });
   }
-  function sendForReal(form, submitter) {
-    form.setAttribute("data-draft-go", "");
-    if (form.requestSubmit) {
-      form.requestSubmit(submitter && submitter.form === form ? submitter : null);
-    } else {
-      var banner = bannerOf(form);
-      if (banner) {
-        keep(form, banner, "sending");
-      }
-      form.submit();
-    }
+  // The draft is stored as "sending" first (the next page tells whether the server answered),
+  // then the browser submits the form as it would without script.
+  function sendForReal(form, banner, submitter) {
+    busy = true;
+    keep(form, banner, "sending").then(function () {
+      // Never within the submit event that asked for this: the browser would ignore it.
+      setTimeout(function () {
+        busy = false;
+        if (form.requestSubmit) {
+          form.setAttribute("data-draft-go", "");
+          form.requestSubmit(submitter);
+        } else {
+          form.submit();
+        }
+      });
+    });
   }
   function resend() {
     clearTimeout(retryTimer);
@@ -224,44 +305,55 @@ document.addEventListener("DOMContentLoaded", function () {
       var p = pending;
       pending = null;
       say(p.banner, "sending");
-      p.form.requestSubmit ? p.form.requestSubmit(p.submitter) : sendForReal(p.form, p.submitter);
+      p.form.requestSubmit ? p.form.requestSubmit(p.submitter) : sendForReal(p.form, p.banner, p.submitter);
     }
   }
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (actionOf(form).pathname.slice(-17) === "/accounts/logout/") {
+      closed = true; // a draft being sealed right now is never written
       clearDrafts(); // signing out ends every draft in this tab: the next user never sees one
       return;
     }
     var banner = bannerOf(form);
-    if (!banner || event.defaultPrevented) {
+    if (!banner) {
       return;
     }
+    var ready = form.hasAttribute("data-draft-go");
+    form.removeAttribute("data-draft-go");
+    if (ready || event.defaultPrevented) {
+      return; // kept as "sending" already: on its way
+    }
     var submitter = event.submitter && event.submitter.form === form ? event.submitter : null;
-    if (form.hasAttribute("data-draft-go") || (navigator.onLine && !doubtful)) {
-      // Sent at once, as without script. Kept until the next page shows the server
-      // answered (see the page-load part below).
-      form.removeAttribute("data-draft-go");
-      keep(form, banner, "sending");
+    if (navigator.onLine && !doubtful) {
+      // Sent at once, as without script, once sealed (a few milliseconds). Kept until the
+      // next page shows the server answered (see the page-load part below).
+      if (canKeep) {
+        event.preventDefault();
+        if (!busy) {
+          sendForReal(form, banner, submitter);
+        }
+      }
       return;
     }
     event.preventDefault();
-    if (probing) {
+    if (busy) {
       return;
     }
-    probing = true;
+    busy = true;
     serverReachable(function (up) {
-      probing = false;
+      busy = false;
       if (up) {
         doubtful = false;
-        sendForReal(form, submitter);
+        sendForReal(form, banner, submitter);
         return;
       }
       doubtful = true;
-      keep(form, banner, "unsent");
-      say(banner, "kept");
       pending = { form: form, banner: banner, submitter: submitter };
+      keep(form, banner, "unsent").then(function (kept) {
+        say(banner, kept ? "kept" : "unkept");
+      });
       clearTimeout(retryTimer);
       retryTimer = setTimeout(resend, RETRY_MS);
     });
@@ -283,9 +375,14 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 
-  // Page load. A draft "sending" was handed to the browser to submit. If this page is the
-  // server's answer (after a redirect, or the form again with its errors and what was typed,
-  // or the browser's error page reloaded, which sends again) the draft goes. Otherwise the
+  // Page load. A page for a visitor (signed out, or the session ended) has an empty key:
+  // no draft of this tab can be read any more, so none stays.
+  if (keyMeta && !keyMeta.content) {
+    clearDrafts();
+  }
+  // A draft "sending" was handed to the browser to submit. If this page is the server's
+  // answer (after a redirect, or the form again with its errors and what was typed, or the
+  // browser's error page reloaded, which sends again) the draft goes. Otherwise the
   // submission failed on the way: the browser showed its error page and the user went Back
   // or typed an address; the draft is kept and filled in when its form is opened again.
   var nav = window.performance && performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
@@ -299,7 +396,7 @@ document.addEventListener("DOMContentLoaded", function () {
     !!document.querySelector("[data-error-summary], .messages .success") ||
     (fromOurPage && !(nav && nav.type === "back_forward"));
   draftKeys().forEach(function (key) {
-    var draft = readDraft(key);
+    var draft = record(key);
     if (draft && draft.state === "sending") {
       if (answered) {
         store.removeItem(key);
@@ -318,15 +415,20 @@ document.addEventListener("DOMContentLoaded", function () {
     var mine = PREFIX + banner.getAttribute("data-draft-owner") + ":";
     clearDrafts(function (key) { return key.indexOf(mine) !== 0; });
     var key = keyOf(form, banner);
-    var draft = store.getItem(key) && readDraft(key);
+    var draft = store.getItem(key) && record(key);
     if (draft && draft.state === "unsent") {
-      fillIn(form, draft.fields);
-      if (navigator.onLine) {
-        say(banner, "restored");
-      } else {
-        say(banner, "kept");
-        pending = { form: form, banner: banner, submitter: null };
-      }
+      unseal(key, draft).then(function (fields) {
+        if (!fields) {
+          return;
+        }
+        fillIn(form, fields);
+        if (navigator.onLine) {
+          say(banner, "restored");
+        } else {
+          say(banner, "kept");
+          pending = pending || { form: form, banner: banner, submitter: null };
+        }
+      });
     }
   });
 })();
