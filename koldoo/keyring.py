@@ -30,6 +30,9 @@ class Keyring:
     index_key: bytes
     source: str
     audit_key: bytes = b""
+    # Index keys replaced by `index_key` whose blind indexes are still being rebuilt:
+    # look-ups hash with these too until the rebuild finished (docs/decisions/0038).
+    previous_index_keys: tuple[bytes, ...] = ()
 
 
 def new_key_material() -> dict:
@@ -75,12 +78,15 @@ def load_keyring(environ, key_file: Path, *, create_if_missing: bool) -> Keyring
                 )
             # Demo with keys in the environment: the audit key is kept in the key file.
             audit = _file_material(key_file, create_if_missing=True)["audit_key"]
+        # Like the encryption keys: the current index key first, then those it replaces.
+        index_keys = [base64.urlsafe_b64decode(k.strip()) for k in idx.split(",") if k.strip()]
         return Keyring(
             secret_key=secret,
             encryption_keys=tuple(k.strip() for k in enc.split(",") if k.strip()),
-            index_key=base64.urlsafe_b64decode(idx),
+            index_key=index_keys[0],
             source="environment",
             audit_key=base64.urlsafe_b64decode(audit),
+            previous_index_keys=tuple(index_keys[1:]),
         )
     data = _file_material(key_file, create_if_missing=create_if_missing, need_audit=not audit)
     return Keyring(
@@ -89,6 +95,9 @@ def load_keyring(environ, key_file: Path, *, create_if_missing: bool) -> Keyring
         index_key=base64.urlsafe_b64decode(data["index_key"]),
         source=str(key_file),
         audit_key=base64.urlsafe_b64decode(audit or data["audit_key"]),
+        previous_index_keys=tuple(
+            base64.urlsafe_b64decode(k) for k in data.get("previous_index_keys", [])
+        ),
     )
 
 

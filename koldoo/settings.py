@@ -115,6 +115,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "apps.accounts.context_processors.membership",
+                # The key of offline drafts, in pages for the signed-in user only (decision 0032).
+                "apps.accounts.draft_key.draft_key",
             ],
         },
     },
@@ -146,6 +148,13 @@ if os.environ.get("KOLDOO_REPLICA_DATABASE_URL"):
         os.environ["KOLDOO_REPLICA_DATABASE_URL"], conn_max_age=60
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # A PostgreSQL restart breaks every kept connection (CONN_MAX_AGE): check a kept
+        # one before each request uses it, and wait a few seconds for the server when
+        # connecting (apps.core.db_backend) rather than answering with an error.
+        _database["ENGINE"] = "apps.core.db_backend"
+        _database["CONN_HEALTH_CHECKS"] = True
 DATABASE_ROUTERS = ["apps.core.db_router.ReportReplicaRouter"]
 
 # Background jobs stored in the database and run by `manage.py db_worker` (scripts/run.sh
@@ -376,3 +385,5 @@ KOLDOO_ZIP_MAX_ENTRIES = int(os.environ.get("KOLDOO_ZIP_MAX_ENTRIES", "1000"))
 KOLDOO_ZIP_MAX_RATIO = int(os.environ.get("KOLDOO_ZIP_MAX_RATIO", "200"))
 KOLDOO_MAX_JSON_DEPTH = int(os.environ.get("KOLDOO_MAX_JSON_DEPTH", "32"))
 KOLDOO_SUPPRESSION_THRESHOLD = int(os.environ.get("KOLDOO_SUPPRESSION_THRESHOLD", "5"))
+# Duplicate detection on splink's DuckDB, or on Spark past one machine (decision 0036).
+KOLDOO_LINKAGE_BACKEND = os.environ.get("KOLDOO_LINKAGE_BACKEND", "duckdb")

@@ -18,8 +18,11 @@ PORT="${PORT:-8000}"
 echo
 echo "Koldoo is at http://127.0.0.1:${PORT}/  (demo data is fictitious; stop with Ctrl-C)"
 echo "National statistics (aggregates only): sign in as coordinator@demo.example, then http://127.0.0.1:${PORT}/statistics/"
-# The job queue's worker (exports, later imports and reports) beside the web server;
-# whichever of the two stops, the other is stopped too, so Ctrl-C ends both.
+# The job queue's worker (exports, register imports) beside the web server; whichever
+# of the two stops, the other is stopped too, so Ctrl-C ends both. Before it starts,
+# what a killed earlier run left is undone: an import's batches are rolled back and
+# jobs left "running" are queued again or failed (docs/decisions/0029).
+$PY manage.py recover_interrupted -v0
 $PY manage.py db_worker --no-reload --interval 1 -v0 &
 worker=$!
 # koldoo/gunicorn_conf.py: the access log carries paths without query strings or referrers.

@@ -93,7 +93,52 @@ def test_other_members_and_organisations_cannot_see_a_job(
     assert client.post("/operations/jobs/", {"format": "csv"}).status_code == 403
 
 
-def test_a_disk_full_during_export_leaves_no_file(media, admin, make_person, monkeypatch):
+def test_a_disk_full_during_export_leaves_no_file(
+    client, login, media, admin, make_person, monkeypatch
+):
+    import errno
+
+    from apps.operations import services
+    from apps.operations.models import Job
+
+    make_person(admin, given_name=NAME)
+    written = []
+    real_open = open
+
+    class FillsUp:
+        """The result file: the disk fills up half-way through writing it."""
+
+        def __init__(self, path, mode):
+            self.fh = real_open(path, mode)
+            written.append(path)
+
+        def write(self, data):
+            self.fh.write(data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.fh, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+    monkeypatch.setattr(services, "open", FillsUp, raising=False)
+    services.start_register_export(membership=admin, fmt="csv")
+    job = Job.objects.get()
+    assert written  # the write had started
+    assert job.status == Job.Status.FAILED and not job.result_name
+    assert job.failure == Job.Failure.DISK_FULL and job.attempts == 1  # not retried
+    assert list((media / "jobs").iterdir()) == []
+    login(admin)
+    page = client.get(f"/operations/jobs/{job.token}/").content.decode()
+    assert "disk is full" in page and "left nothing half-written" in page
+    assert "hx-trigger" not in page
+
+
+def test_a_disk_full_at_the_last_flush_leaves_no_file(media, admin, make_person, monkeypatch):
     from apps.operations import services
     from apps.operations.models import Job
 
@@ -106,6 +151,7 @@ def test_a_disk_full_during_export_leaves_no_file(media, admin, make_person, mon
     services.start_register_export(membership=admin, fmt="csv")
     job = Job.objects.get()
     assert job.status == Job.Status.FAILED and not job.result_name
+    assert job.failure == Job.Failure.DISK_FULL
     assert list((media / "jobs").iterdir()) == []
 
 

@@ -225,6 +225,7 @@ _FLAGS = {
     "name_revealed": gettext_lazy("hidden name shown"),
     "partner_outside_koldoo": gettext_lazy("answer of a partner outside Koldoo"),
     "accepted": gettext_lazy("accepted"),
+    "known_elsewhere": gettext_lazy("number of other organisations that may hold the person"),
 }
 
 _LABELS = {

@@ -23,6 +23,7 @@ def reset_ciphers() -> None:
     """Forget cached keys (after rotation or when tests swap the keyring)."""
     data_cipher.cache_clear()
     organization_index_key.cache_clear()
+    organization_index_keys.cache_clear()
 
 
 def encrypt_text(value: str) -> str:
@@ -48,11 +49,24 @@ def rotate_token(token: str) -> str:
     return data_cipher().rotate(token.encode()).decode()
 
 
+def _organization_key(index_key: bytes, organization_id: int) -> bytes:
+    return hmac.new(index_key, b"organization:%d" % organization_id, hashlib.sha256).digest()
+
+
 @lru_cache(maxsize=1024)
 def organization_index_key(organization_id: int) -> bytes:
-    return hmac.new(
-        settings.KEYRING.index_key, b"organization:%d" % organization_id, hashlib.sha256
-    ).digest()
+    """The organisation's blind-index key: every index row is written under it."""
+    return _organization_key(settings.KEYRING.index_key, organization_id)
+
+
+@lru_cache(maxsize=1024)
+def organization_index_keys(organization_id: int) -> tuple[bytes, ...]:
+    """Every key a look-up hashes with: the current one first, then those it replaced
+    while their indexes are rebuilt in batches (a row is under one of them; decision 0038)."""
+    return tuple(
+        _organization_key(key, organization_id)
+        for key in (settings.KEYRING.index_key, *settings.KEYRING.previous_index_keys)
+    )
 
 
 def blind_hash(org_key: bytes, text: str) -> int:

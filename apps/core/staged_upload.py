@@ -50,6 +50,22 @@ def store_upload(data: bytes) -> str:
     return token
 
 
+def read_upload(token: str) -> bytes | None:
+    """The decrypted content of a kept upload (in memory only), or None if it is gone."""
+    if not _TOKEN.match(token or ""):
+        return None
+    try:
+        return decrypt_bytes(stored_path(token).read_bytes())
+    except FileNotFoundError:
+        return None
+
+
+def forget_upload(token: str) -> None:
+    """Delete a kept upload (imported, abandoned or refused)."""
+    if _TOKEN.match(token or ""):
+        stored_path(token).unlink(missing_ok=True)
+
+
 def _remove_stale(folder: Path) -> None:
     cutoff = time.time() - STALE_AFTER_SECONDS
     for old in folder.glob("*.bin"):
@@ -64,17 +80,26 @@ def _remove_stale(folder: Path) -> None:
 class StagedImport:
     """One import page. `plan(organization, data, filename)` checks a file and returns a
     plan with `.ok`, `.report` and `.rows`; `apply(membership, plan, request)` writes it
-    and returns the success message (or raises PlanChanged)."""
+    and returns the success message (or raises PlanChanged).
+
+    With `enqueue(membership, token, ext, request)` instead, confirming hands the kept
+    file (still encrypted) to a background job that checks it again and writes it;
+    `enqueue` returns the response (the job's progress page) and owns the file from
+    then on."""
 
     session_key: str
     url_name: str
     template: str
     form_class: type[forms.Form]
     plan: Callable
-    apply: Callable
+    apply: Callable | None
     max_bytes: int
     extra_context: Callable = field(default=lambda plan: {})
     preview_rows: int = 20
+    enqueue: Callable | None = None
+    # reclaim(membership, job_token) -> (token, ext) or None: a queued import that found
+    # the data changed gives its kept file back, to be checked again without an upload.
+    reclaim: Callable | None = None
 
     def handle(self, request, membership):
         """GET: the upload form; POST: upload (check and preview), confirm or cancel."""
@@ -86,6 +111,8 @@ class StagedImport:
         if action == "cancel":
             self._forget(request)
             return redirect(self.url_name)
+        if action == "recheck" and self.reclaim is not None:
+            return self._recheck(request, membership)
         return self._upload(request, membership)
 
     def page(self, request, form, *, plan=None, status=200, token=None):
@@ -125,6 +152,25 @@ class StagedImport:
         }
         return self.page(request, self.form_class(), plan=plan, token=token)
 
+    def _recheck(self, request, membership):
+        claimed = self.reclaim(membership, request.POST.get("job", ""))
+        data = read_upload(claimed[0]) if claimed else None
+        if data is None:
+            messages.error(request, _("That upload has expired. Upload the file again."))
+            return redirect(self.url_name)
+        token, ext = claimed
+        plan = self.plan(membership.organization, data, f"upload{ext}")
+        if not plan.ok:
+            forget_upload(token)
+            return self.page(request, self.form_class(), plan=plan, status=400)
+        self._forget(request)
+        request.session[self.session_key] = {
+            "token": token,
+            "ext": ext,
+            "organization": membership.organization_id,
+        }
+        return self.page(request, self.form_class(), plan=plan, token=token)
+
     def _confirm(self, request, membership):
         pending = request.session.get(self.session_key) or {}
         token = request.POST.get("token", "")
@@ -137,6 +183,10 @@ class StagedImport:
         ):
             messages.error(request, _("That upload has expired. Upload the file again."))
             return redirect(self.url_name)
+        if self.enqueue is not None:
+            # The job checks the file again and deletes it; the session lets go of it.
+            request.session.pop(self.session_key, None)
+            return self.enqueue(membership, token, pending["ext"], request)
         data = decrypt_bytes(stored_path(token).read_bytes())
         # Checked again: the register or reference data may have changed since the preview.
         plan = self.plan(membership.organization, data, f"upload{pending['ext']}")

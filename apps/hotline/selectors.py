@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.accounts.roles import Permission
-from apps.core.phones import phone_key
+from apps.core.phones import phone_keys
 from apps.hotline.models import URGENCY_RANK, Answer, Call, ContactPerson
 
 
@@ -102,10 +102,11 @@ def earlier_calls_from(membership, phone: str, *, exclude_call_id=None, limit: i
     """Logged calls of the member's organisation from the same phone number, newest
     first, found through the blind index (numbers typed in any form match). Empty for
     no usable number. The caller audits the look-up."""
-    key = phone_key(membership.organization_id, phone) if membership is not None else None
-    if key is None:
+    # Every index key held: a rotation re-keys calls in batches (decision 0038).
+    keys = phone_keys(membership.organization_id, phone) if membership is not None else []
+    if not keys:
         return Call.objects.none()
-    qs = calls_visible_to(membership).filter(is_draft=False, caller_phone_key=key)
+    qs = calls_visible_to(membership).filter(is_draft=False, caller_phone_key__in=keys)
     if exclude_call_id:
         qs = qs.exclude(pk=exclude_call_id)
     return qs.select_related("case").order_by("-started_at", "-id")[:limit]

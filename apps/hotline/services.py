@@ -277,17 +277,24 @@ def open_case_from_call(*, membership, call: Call, person_data: dict | None = No
     return case
 
 
-def rebuild_phone_index() -> int:
-    """Recompute every call's phone key (after the blind-index key changed)."""
-    calls = []
-    for call in (
-        Call.objects.exclude(caller_phone="")
-        .only("id", "organization_id", "caller_phone")
-        .iterator(chunk_size=2000)
-    ):
-        call.caller_phone_key = phone_key(call.organization_id, call.caller_phone)
-        calls.append(call)
-    with transaction.atomic():
-        Call.objects.update(caller_phone_key=None)
-        Call.objects.bulk_update(calls, ["caller_phone_key"], batch_size=2000)
-    return len(calls)
+def rekey_calls(*, after: int, size: int) -> tuple[int, int] | None:
+    """Bring the callers' phone keys of the next `size` calls after primary key `after`
+    under the current index key (key rotation, apps.operations.key_rotation); returns
+    (last primary key, calls re-keyed), None past the last call. Run it in a
+    transaction: the rows are locked while rewritten, so an edit of one of them waits."""
+    calls = list(
+        Call.objects.select_for_update()
+        .filter(pk__gt=after)
+        .only("id", "organization_id", "caller_phone", "caller_phone_key")
+        .order_by("pk")[:size]
+    )
+    if not calls:
+        return None
+    stale = []
+    for call in calls:
+        key = phone_key(call.organization_id, call.caller_phone)
+        if key != call.caller_phone_key:
+            call.caller_phone_key = key
+            stale.append(call)
+    Call.objects.bulk_update(stale, ["caller_phone_key"])
+    return calls[-1].pk, len(stale)

@@ -40,7 +40,7 @@ from apps.legal.models import (
     VerdictOutcome,
 )
 from apps.people.models import Person, Sex
-from apps.statistics.counting import NOT_RECORDED, Cells, record_key, record_keys
+from apps.statistics.counting import NOT_RECORDED, Cells, identities_of, record_key, record_keys
 from apps.statistics.sources import Counted, SourceTable
 
 SECTION = ("legal", _("Legal aid and proceedings"))
@@ -309,20 +309,22 @@ def count_victims_represented(scope) -> Counted:
         .values_list("case__person_id", "kind")
         .distinct()
     )
-    kinds = defaultdict(set)
+    # A person linked across organisations counts once (apps.statistics.counting.
+    # identities_of); her sex is the one her records agree on, else not recorded.
+    identity = identities_of([p for p, _k in rows], "legal-victim-represented")
+    kinds, sexes, seen = defaultdict(set), defaultdict(set), {}
     for person_id, kind in rows:
-        kinds[person_id].add(kind)
-    people = (
-        Person.objects.filter(pk__in=list(kinds))
-        .order_by()
-        .annotate(k=record_key(Person, "legal-victim-represented"))
-        .values_list("pk", "sex", "k")
-    )
-    cells, seen = Cells(), {}
-    for pk, sex, k in people:
-        for kind in kinds[pk]:
-            cells.add((kind, sex or Sex.UNKNOWN), 1, k)
-        seen[pk] = k
+        kinds[identity[person_id][0]].add(kind)
+    for pk, sex in Person.objects.filter(pk__in=list(identity)).values_list("pk", "sex"):
+        ident, k = identity[pk]
+        seen[ident] = k
+        if sex and sex != Sex.UNKNOWN:
+            sexes[ident].add(sex)
+    cells = Cells()
+    for ident, k in seen.items():
+        sex = next(iter(sexes[ident])) if len(sexes[ident]) == 1 else Sex.UNKNOWN
+        for kind in kinds[ident]:
+            cells.add((kind, sex), 1, k)
     return Counted(cells, total=len(seen), total_key=sum(seen.values()))
 
 

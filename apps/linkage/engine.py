@@ -21,25 +21,38 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+from django.conf import settings as django_settings
 from splink import DuckDBAPI, Linker, block_on
 
 from apps.linkage.features import features_of
 
 MODEL_FILE = Path(__file__).with_name("model.json")
-DEFAULT_THRESHOLD = 0.9
+# "More likely than not": with term frequencies and EM on the file the probabilities
+# of true matches with one field wrong sit between 0.5 and 0.9 (bench/RESULTS.md).
+DEFAULT_THRESHOLD = 0.5
 # Fewer records than this are too few to estimate the data's own name frequencies
 # from: the shipped model's u probabilities are kept.
 MIN_RECORDS_TO_ESTIMATE = 1000
+# EM compares every pair of people with the same names, or with the same date of
+# birth: past this many records those blocks cost more than the whole prediction, and
+# the shipped m probabilities are used as they are.
+EM_UP_TO = 200_000
 
 
 def _level(sql, label, *, null=False, m=None, u=None, tf=None):
     level = {"sql_condition": sql, "label_for_charts": label}
+    if sql != "ELSE":  # DuckDB's SQL: splink translates it for Spark (decision 0036)
+        level["base_dialect_str"] = "duckdb"
     if null:
         level["is_null_level"] = True
     if m is not None:
         level["m_probability"] = m
     if u is not None:
         level["u_probability"] = u
+    if tf:
+        # A common name agreeing says less than a rare one (term-frequency adjustment).
+        level["tf_adjustment_column"] = tf
+        level["tf_adjustment_weight"] = 1.0
     return level
 
 
@@ -49,6 +62,32 @@ def _null(*cols):
 
 def _jw(a, b, t):
     return f'jaro_winkler_similarity("{a}_l", "{b}_r") >= {t}'
+
+
+def _dl(a, b, k):
+    return f'damerau_levenshtein("{a}_l", "{b}_r") <= {k}'
+
+
+# One name the same in either position, the other within two letters (a typo, a
+# letter doubled or two swapped, in a short name).
+_ONE_EXACT_OTHER_CLOSE = " OR ".join(
+    f'("{a}_l" = "{b}_r" AND {_dl(c, d, 2)})'
+    for a, b, c, d in [
+        ("given_f", "given_f", "family_f", "family_f"),
+        ("family_f", "family_f", "given_f", "given_f"),
+        ("given_f", "family_f", "family_f", "given_f"),
+        ("family_f", "given_f", "given_f", "family_f"),
+    ]
+)
+_ONE_NAME_MISSING = (
+    '("given_f_l" IS NULL OR "family_f_l" IS NULL OR "given_f_r" IS NULL OR "family_f_r" IS NULL)'
+)
+# With one name unknown, the name that is known may sit in either field of the other.
+_SOME_NAME_CLOSE = " OR ".join(
+    f'jaro_winkler_similarity(coalesce("given_f_{x}", "family_f_{x}"), "{c}_{y}") >= 0.88'
+    for x, y in (("l", "r"), ("r", "l"))
+    for c in ("given_f", "family_f")
+)
 
 
 def comparisons() -> list[dict]:
@@ -65,8 +104,14 @@ def comparisons() -> list[dict]:
                     "null",
                     null=True,
                 ),
-                _level('"given_f_l" = "given_f_r" AND "family_f_l" = "family_f_r"', "exact"),
-                _level('"given_f_l" = "family_f_r" AND "family_f_l" = "given_f_r"', "swapped"),
+                _level(
+                    '"given_f_l" = "given_f_r" AND "family_f_l" = "family_f_r"',
+                    "exact",
+                    tf="names_sorted",
+                ),
+                # After "exact", equal sorted names are the swapped ones (and splink
+                # takes the term frequencies from this plain equality).
+                _level('"names_sorted_l" = "names_sorted_r"', "swapped", tf="names_sorted"),
                 _level(
                     f"{_jw('given_f', 'given_f', 0.88)} AND {_jw('family_f', 'family_f', 0.9)}",
                     "close",
@@ -83,6 +128,10 @@ def comparisons() -> list[dict]:
                     '"given_f_l" = "given_f_r" AND ("family_f_l" IS NULL OR "family_f_r" IS NULL)',
                     "given, family unknown",
                 ),
+                _level(_ONE_EXACT_OTHER_CLOSE, "one exact, other two letters"),
+                _level(
+                    f"{_ONE_NAME_MISSING} AND ({_SOME_NAME_CLOSE})", "one name unknown, other close"
+                ),
                 _level('"family_f_l" = "family_f_r"', "family only"),
                 _level(
                     f'"given_f_l" = "given_f_r" AND {_jw("family_f", "family_f", 0.75)}',
@@ -92,6 +141,7 @@ def comparisons() -> list[dict]:
                     f"{_jw('given_f', 'given_f', 0.8)} AND {_jw('family_f', 'family_f', 0.8)}",
                     "both partly",
                 ),
+                _level(_ONE_NAME_MISSING, "one name unknown, other differs"),
                 _level("ELSE", "else"),
             ],
         },
@@ -121,8 +171,11 @@ def comparisons() -> list[dict]:
                     "partial year",
                 ),
                 _level('damerau_levenshtein("dob_l", "dob_r") <= 1', "one character"),
+                _level('abs("dob_days_l" - "dob_days_r") <= 31', "within a month"),
                 _level('damerau_levenshtein("dob_l", "dob_r") <= 2', "two characters"),
                 _level('"dob_year_l" = "dob_year_r"', "same year"),
+                _level('abs("dob_days_l" - "dob_days_r") <= 366', "within a year"),
+                _level('abs("dob_year_l" - "dob_year_r") <= 10', "within ten years"),
                 _level("ELSE", "else"),
             ],
         },
@@ -146,7 +199,7 @@ def _shared_list(name, column):
         "comparison_description": f"a {name} in common",
         "comparison_levels": [
             _level(_null(column), "null", null=True),
-            _level(f'len(list_intersect("{column}_l", "{column}_r")) > 0', "shared"),
+            _level(f'array_length(array_intersect("{column}_l", "{column}_r")) > 0', "shared"),
             _level("ELSE", "else"),
         ],
     }
@@ -168,7 +221,14 @@ def blocking_rules(n: int = 0) -> list:
         block_on("names_sorted", "dob_year"),
         block_on("dob"),
         "l.dob_swapped = r.dob",
-        block_on("family_f", "dob_year"),
+        # Above NAME_BLOCKING_UP_TO the family name and year also need the given
+        # name's initial: a common family name in one year is tens of thousands of
+        # people in a national register (82 million pairs in 1,000,000 generated
+        # records, against 9 million with the initial).
+        block_on("family_f", "dob_year")
+        if n <= NAME_BLOCKING_UP_TO
+        else "l.family_f = r.family_f AND l.dob_year = r.dob_year"
+        " AND substr(l.given_f, 1, 1) = substr(r.given_f, 1, 1)",
         block_on("given_f", "dob_ym"),
         "l.given_f = r.given_f AND l.dob_year = r.dob_year"
         " AND substr(l.family_f, 1, 1) = substr(r.family_f, 1, 1)",
@@ -199,7 +259,12 @@ def settings(model: dict | None = None, n: int = 0) -> dict:
         "unique_id_column_name": "unique_id",
         "probability_two_random_records_match": 0.0005,
         "blocking_rules_to_generate_predictions": [
-            r if isinstance(r, str) else r.get_blocking_rule("duckdb").blocking_rule_sql
+            {
+                "blocking_rule": r
+                if isinstance(r, str)
+                else r.get_blocking_rule("duckdb").blocking_rule_sql,
+                "sql_dialect": "duckdb",  # translated for Spark (decision 0036)
+            }
             for r in blocking_rules(n)
         ],
         "comparisons": comparisons(),
@@ -247,12 +312,26 @@ def feature_rows(records) -> list[dict]:
     return rows
 
 
-def _db_api() -> DuckDBAPI:
+def _db_api():
+    """splink's database: an in-memory DuckDB, or Spark past one machine
+    (KOLDOO_LINKAGE_BACKEND=spark, apps.linkage.spark, decision 0036)."""
+    if getattr(django_settings, "KOLDOO_LINKAGE_BACKEND", "duckdb") == "spark":
+        from apps.linkage import spark  # PySpark only where requirements-spark.txt is installed
+
+        return spark.api()
     # In memory, and no spilling: decrypted names must never reach a file.
     con = duckdb.connect(":memory:")
     con.execute("SET temp_directory = ''")
     con.execute("SET enable_external_access = false")
     return DuckDBAPI(connection=con)
+
+
+def _local(table) -> str:
+    """The name under which splink's `table` reads in `db_api.duckdb_con`: the table
+    itself on DuckDB; on Spark a copy splink makes in its local DuckDB (the engine
+    reads only ids, probabilities and weights this way)."""
+    table.as_duckdbpyrelation()
+    return table.physical_name
 
 
 @dataclass
@@ -269,6 +348,7 @@ def _columns(rows: list[dict]) -> dict[str, list]:
     types = {
         "unique_id": pa.string(),
         "dob_year": pa.int32(),
+        "dob_days": pa.int32(),
         "phones": pa.list_(pa.string()),
         "documents": pa.list_(pa.string()),
     }
@@ -284,7 +364,7 @@ def link(
     threshold: float = DEFAULT_THRESHOLD,
     clusters: bool = False,
     train: bool | None = None,
-    em: bool = False,
+    em: bool | None = None,
     model: dict | None = None,
     population: int | None = None,
 ) -> LinkResult:
@@ -307,7 +387,11 @@ def link(
         chosen["probability_two_random_records_match"] = small_set_prior(population or len(rows))
     linker = Linker(table, chosen, log_level=None)
     if train or model is None:
-        estimate(linker, len(rows), em=em or model is None)
+        if em is None:  # EM on files big enough to train on, while its blocks stay small
+            em = MIN_RECORDS_TO_ESTIMATE <= len(rows) <= EM_UP_TO
+        fitted = estimate(linker, len(rows), em=em or model is None)
+        if fitted:
+            linker = Linker(table, fitted, log_level=None)
     predictions = linker.inference.predict(threshold_match_probability=threshold)
     pairs = _pairs(predictions)
     cluster_of = None
@@ -319,7 +403,7 @@ def link(
             str(uid): str(cid)
             for uid, cid in db_api.duckdb_con.execute(
                 # Splink's own table name; no input reaches the SQL text.
-                f"SELECT unique_id, cluster_id FROM {clustered.physical_name}"  # noqa: S608
+                f"SELECT unique_id, cluster_id FROM {_local(clustered)}"  # noqa: S608
             ).fetchall()
         }
     return LinkResult(pairs, cluster_of)
@@ -342,20 +426,61 @@ def train_model(records) -> Linker:
     return linker
 
 
-def estimate(linker: Linker, n: int, *, em: bool) -> None:
+# Pairs these rules find are near-certain matches; the prior is their count over the
+# share of all matches they are assumed to find (splink's deterministic estimate). The
+# first rule (same whole date and one name the same) keeps that share close to the
+# assumed 0.7 also where names carry typos or one name is missing.
+PRIOR_RULES = [
+    "l.dob = r.dob AND (l.given_f = r.given_f OR l.family_f = r.family_f)",
+    block_on("names_sorted", "dob_year"),
+    block_on("document"),
+]
+# Weight of the shipped model's m probabilities against those EM finds on the file:
+# EM alone fits each file's own errors (typos, wrong years, a name missing) but on
+# registers full of namesakes it learns that "same name, same year" is a match; the
+# average keeps both (docs/decisions/0027).
+SHIPPED_M_WEIGHT = 1.0
+
+
+def estimate(linker: Linker, n: int, *, em: bool) -> dict | None:
     """Fit the model to the data: the prior from near-certain rules, the u
-    probabilities from random pairs, and with `em` the m probabilities too."""
-    linker.training.estimate_probability_two_random_records_match(
-        [
-            block_on("names_sorted", "dob"),
-            block_on("document"),
-        ],
-        recall=0.7,
-    )
+    probabilities from random pairs, and with `em` the m probabilities too (averaged
+    with the starting model's). Returns the settings to predict with when they are
+    not the linker's own."""
+    linker.training.estimate_probability_two_random_records_match(PRIOR_RULES, recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=min(2e6, n * n / 2), seed=1)
-    if em:
-        linker.training.estimate_parameters_using_expectation_maximisation(block_on("names_sorted"))
-        linker.training.estimate_parameters_using_expectation_maximisation(block_on("dob"))
+    if not em:
+        return None
+    start = linker.misc.save_model_to_json()
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("names_sorted"), estimate_without_term_frequencies=True
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("dob"), estimate_without_term_frequencies=True
+    )
+    fitted = linker.misc.save_model_to_json()
+    started_from_model = any(
+        lv.get("m_probability") for c in start["comparisons"] for lv in c["comparison_levels"]
+    )
+    return _blend(fitted, start) if started_from_model else None
+
+
+def _blend(fitted: dict, start: dict) -> dict:
+    """`fitted` with each m probability averaged with `start`'s (SHIPPED_M_WEIGHT)."""
+    before = {
+        (c["output_column_name"], lv["label_for_charts"]): lv.get("m_probability")
+        for c in start["comparisons"]
+        for lv in c["comparison_levels"]
+    }
+    for comparison in fitted["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            old = before.get((comparison["output_column_name"], level["label_for_charts"]))
+            new = level.get("m_probability")
+            if old is not None and new is not None:
+                level["m_probability"] = (new + SHIPPED_M_WEIGHT * old) / (1 + SHIPPED_M_WEIGHT)
+            elif old is not None:
+                level["m_probability"] = old
+    return fitted
 
 
 def _pairs(predictions) -> list[tuple[str, str, float, list[str]]]:
@@ -367,7 +492,7 @@ def _pairs(predictions) -> list[tuple[str, str, float, list[str]]]:
     # Splink's table name and our column names only: no input reaches the SQL text.
     sql = f"SELECT unique_id_l, unique_id_r, match_probability, {weights} FROM "  # noqa: S608
     rows = con.execute(
-        sql + f"{predictions.physical_name} ORDER BY match_probability DESC, unique_id_l"
+        sql + f"{_local(predictions)} ORDER BY match_probability DESC, unique_id_l"
     ).fetchall()
     return [
         (row[0], row[1], float(row[2]), [n for n, w in zip(names, row[3:], strict=True) if w > 0])
@@ -407,7 +532,11 @@ def _with_floors(model: dict) -> dict:
 def save_model(linker: Linker, path: Path = MODEL_FILE) -> None:
     """Keep a trained model's parameters (no data in it) as the shipped model."""
     model = _with_floors(linker.misc.save_model_to_json(overwrite=True))
-    path.write_text(json.dumps(model, indent=1, sort_keys=True))
+    model.pop("linker_uid", None)  # random per run: the file stays reproducible
+    # Replaced at once: a linker starting meanwhile reads the old file or the new one.
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(model, indent=1, sort_keys=True))
+    tmp.replace(path)
 
 
 logging.getLogger("splink").setLevel(logging.WARNING)

@@ -13,6 +13,7 @@ The values exist in memory only (the caller decrypted them); nothing here writes
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from apps.core.phones import normalised_phone
 from apps.people.name_keys import STOP_TOKENS, fold, name_tokens
@@ -25,11 +26,36 @@ _FEMININE_FAMILY = re.compile(r"(ov|ev|in|sk|ck)(a|aia|ai)$")
 _PATRONYMIC_ENDING = re.compile(r"(ovish|evish|ovna|evna|ovih|evih|ish|ishna|ihna|ih|na)$")
 _SPLIT = re.compile(r"[^a-z]+")
 _DATE = re.compile(r"^\s*(\d{4})(?:-?(\d{2})(?:-?(\d{2}))?)?\s*$")
+# Names and dates repeat heavily in a register (namesakes, one date per cohort):
+# folding each distinct string once instead of once per record is most of the cost
+# of deriving the linker's columns. Bounded, so a stream of unique typos cannot grow
+# the caches without limit.
+_CACHE = 262_144
 
 
+# A Kyrgyz number written +996 XXX XXX XXX or 0XXX XXX XXX (spaces, dashes, brackets):
+# its E.164 form is plain string work. libphonenumber gives the same answer for every
+# such number (tests/test_linkage_engine.py) and costs about 0.1 ms a number, the
+# largest single cost of the linker's input on a large register.
+_KG_NUMBER = re.compile(r"^(?:\+996|0)([1-9]\d{8})$")
+_PHONE_PUNCTUATION = str.maketrans("", "", " -()")
+
+
+def phone_form(raw: str) -> str:
+    """apps.core.phones.normalised_phone, with a fast path for Kyrgyz numbers."""
+    m = _KG_NUMBER.match(raw.strip().translate(_PHONE_PUNCTUATION))
+    return "+996" + m.group(1) if m else normalised_phone(raw)
+
+
+@lru_cache(maxsize=_CACHE)
+def _tokens(part: str) -> tuple[str, ...]:
+    return tuple(name_tokens(part))
+
+
+@lru_cache(maxsize=_CACHE)
 def family_stem(text: str) -> str:
     """A family name folded, without its feminine ending: Sooronbaeva -> soronbaev."""
-    tokens = name_tokens(text)
+    tokens = _tokens(text or "")
     if not tokens:
         return ""
     stem = tokens[0]
@@ -38,12 +64,14 @@ def family_stem(text: str) -> str:
     return stem
 
 
+@lru_cache(maxsize=_CACHE)
 def given_form(text: str) -> str:
     """The first token of a given name, folded."""
-    tokens = name_tokens(text)
+    tokens = _tokens(text or "")
     return tokens[0] if tokens else ""
 
 
+@lru_cache(maxsize=_CACHE)
 def patronymic_root(text: str) -> str:
     """The father's name in a patronymic, folded: Асанович, Asanovna, Асан уулу -> asan."""
     tokens = [t for t in _SPLIT.split(fold(text or "")) if t and t not in STOP_TOKENS]
@@ -73,6 +101,13 @@ class PartialDate:
         return "-".join(parts)
 
     @property
+    def days(self) -> int | None:
+        """Days since 1900-01-01 of a whole date (for "within a month / a year")."""
+        if not (self.year and self.month and self.day):
+            return None
+        return (date(self.year, self.month, self.day) - date(1900, 1, 1)).days
+
+    @property
     def swapped_iso(self) -> str:
         """The full date with day and month exchanged, when that is a date too."""
         if not (self.year and self.month and self.day) or self.day > 12 or self.day == self.month:
@@ -80,6 +115,7 @@ class PartialDate:
         return f"{self.year:04d}-{self.day:02d}-{self.month:02d}"
 
 
+@lru_cache(maxsize=_CACHE)
 def parse_birth_date(text: str) -> PartialDate:
     """YYYY-MM-DD, YYYY-MM, YYYY or YYYYMMDD; DD.MM.YYYY and MM.YYYY too. Anything else,
     or an impossible date, is no date (a comparison then neither agrees nor disagrees)."""
@@ -150,6 +186,7 @@ class Features:
             "dob_swapped": self.birth.swapped_iso or None,
             "dob_ym": f"{self.birth.year:04d}-{self.birth.month:02d}" if self.birth.month else None,
             "dob_year": self.birth.year,
+            "dob_days": self.birth.days,
             "sex": self.sex if self.sex in ("F", "M") else None,
             "phone": min(self.phones) if self.phones else None,
             "phones": sorted(self.phones) or None,
@@ -170,7 +207,9 @@ def features_of(
     document_numbers=(),
 ) -> Features:
     """The comparable values of a person given by parts (a form, a CSV row, a Person)."""
-    tokens = name_tokens(family_name, given_name, *(other_names or ()))
+    tokens: list[str] = []
+    for part in (family_name, given_name, *(other_names or ())):
+        tokens.extend(t for t in _tokens(part or "") if t not in tokens)
     return Features(
         # Stemmed too: when given and family name were swapped, the family name sits here.
         given=stem(given_form(given_name)),
@@ -179,7 +218,7 @@ def features_of(
         tokens=tuple(stem(t) for t in tokens),
         birth=parse_birth_date(birth_date),
         sex=(sex or "").upper()[:1],
-        phones=frozenset(p for p in (normalised_phone(str(x)) for x in phones or ()) if p),
+        phones=frozenset(p for p in (phone_form(str(x)) for x in phones or ()) if p),
         documents=frozenset(
             d for d in (normalised_document_number(str(x)) for x in document_numbers or ()) if d
         ),
@@ -199,6 +238,7 @@ def features_of_person(person) -> Features:
     )
 
 
+@lru_cache(maxsize=_CACHE)
 def stem(token: str) -> str:
     """A folded name token without a feminine family-name ending."""
     return _FEMININE_FAMILY.sub(r"\1", token) if len(token) > 4 else token

@@ -19,6 +19,8 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from apps.linkage.features import features_of_person
 from apps.linkage.models import NetworkCluster
@@ -116,3 +118,39 @@ def known_elsewhere(person) -> int:
         .distinct()
         .count()
     )
+
+
+def may_see_known_elsewhere(membership, person) -> bool:
+    """Whether the member may be told how many other organisations may hold this person:
+    a member who may view the organisation's people, about a person of her own
+    organisation who gave a referral consent that is in force (not withdrawn, not
+    expired). Without that consent nothing is said, not even that a check exists."""
+    from apps.accounts.roles import Permission
+    from apps.cases.models import ConsentScope
+    from apps.cases.selectors import consents_of_person
+
+    if membership is None or person is None or not getattr(person, "pk", None):
+        return False
+    if not membership.can(Permission.VIEW_PEOPLE):
+        return False
+    if person.organization_id != membership.organization_id:
+        return False  # a case shared by referral: the holder's consent, the holder's answer
+    today = timezone.localdate()
+    return (
+        consents_of_person(membership, person)
+        .filter(scope=ConsentScope.REFERRAL, withdrawn_on__isnull=True, given_on__lte=today)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .exists()
+    )
+
+
+def known_elsewhere_for(membership, person) -> int | None:
+    """How many other organisations may hold this person, for a member who may be told
+    (`may_see_known_elsewhere`); None when nothing may be shown, or when the person was
+    never linked (no cluster: nothing is known either way). Never which organisations,
+    nor their records."""
+    if not may_see_known_elsewhere(membership, person):
+        return None
+    if not NetworkCluster.objects.filter(person=person).exists():
+        return None
+    return known_elsewhere(person)

@@ -16,12 +16,13 @@ import hmac
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.urls import reverse
 
 from apps.accounts.roles import Permission
-from apps.core.crypto import blind_hash, organization_index_key
+from apps.core.crypto import blind_hash, organization_index_key, organization_index_keys
 from apps.core.phones import normalised_phone, phone_key
 from apps.monitoring.models import AgencyLink, JobAd, JobAdMarker, MarkerKind
 
@@ -29,10 +30,12 @@ _PAYMENT_NOISE = re.compile(r"[^0-9A-Z]")
 MIN_PAYMENT_LENGTH = 6
 
 
-def network_index_key() -> bytes:
+def network_index_key(index_key: bytes | None = None) -> bytes:
     """The key the network's organisations share for "known elsewhere" markers (not
-    cached: a keyring swapped by rotation or tests is read afresh; one HMAC is cheap)."""
-    return hmac.new(settings.KEYRING.index_key, b"network:monitoring", hashlib.sha256).digest()
+    cached: a keyring swapped by rotation or tests is read afresh; one HMAC is cheap).
+    Derived from the current index key, or from `index_key`."""
+    index_key = index_key or settings.KEYRING.index_key
+    return hmac.new(index_key, b"network:monitoring", hashlib.sha256).digest()
 
 
 def normalised_payment(raw: str) -> str:
@@ -42,15 +45,22 @@ def normalised_payment(raw: str) -> str:
     return text if len(text) >= MIN_PAYMENT_LENGTH else ""
 
 
-def payment_key(organization_id, raw: str) -> int | None:
+def payment_key(organization_id, raw: str, *, org_key: bytes | None = None) -> int | None:
     value = normalised_payment(raw)
     if not value or organization_id is None:
         return None
-    return blind_hash(organization_index_key(organization_id), "payment:" + value)
+    return blind_hash(org_key or organization_index_key(organization_id), "payment:" + value)
 
 
-def markers_for(organization_id, phones, payment_details) -> list[tuple[str, int, int]]:
-    """(kind, organisation key, network key) of every usable phone and payment detail."""
+def markers_for(
+    organization_id, phones, payment_details, *, key_number: int = 0
+) -> list[tuple[str, int, int]]:
+    """(kind, organisation key, network key) of every usable phone and payment detail,
+    under the current index key (or the `key_number`-th of those the keyring holds)."""
+    org_key = organization_index_keys(organization_id)[key_number]
+    network_key = network_index_key(
+        (settings.KEYRING.index_key, *settings.KEYRING.previous_index_keys)[key_number]
+    )
     out = set()
     for raw in phones or []:
         number = normalised_phone(str(raw))
@@ -58,8 +68,8 @@ def markers_for(organization_id, phones, payment_details) -> list[tuple[str, int
             out.add(
                 (
                     MarkerKind.PHONE,
-                    phone_key(organization_id, number),
-                    blind_hash(network_index_key(), "phone:" + number),
+                    phone_key(organization_id, number, org_key=org_key),
+                    blind_hash(network_key, "phone:" + number),
                 )
             )
     for raw in payment_details or []:
@@ -68,11 +78,57 @@ def markers_for(organization_id, phones, payment_details) -> list[tuple[str, int
             out.add(
                 (
                     MarkerKind.PAYMENT,
-                    payment_key(organization_id, value),
-                    blind_hash(network_index_key(), "payment:" + value),
+                    payment_key(organization_id, value, org_key=org_key),
+                    blind_hash(network_key, "payment:" + value),
                 )
             )
     return sorted(out)
+
+
+class Marker(NamedTuple):
+    kind: str
+    key: int
+    network_key: int
+
+
+def markers_to_look_up(job_ad: JobAd) -> list[Marker]:
+    """The ad's markers under every index key held: while a rotation re-keys ads, calls
+    and people in batches, each of those is under one of them (decision 0038)."""
+    found: dict[Marker, None] = {}
+    for n in range(len(organization_index_keys(job_ad.organization_id))):
+        for marker in markers_for(
+            job_ad.organization_id, job_ad.phones, job_ad.payment_details, key_number=n
+        ):
+            found.setdefault(Marker(*marker))
+    return list(found)
+
+
+def rekey_job_ads(*, after: int, size: int) -> tuple[int, int] | None:
+    """Bring the markers of the next `size` job ads after primary key `after` under the
+    current index key (key rotation, apps.operations.key_rotation); returns (last primary
+    key, ads re-keyed), None past the last ad. Run it in a transaction: the ads are
+    locked while their markers are rewritten, all of an ad's markers at once."""
+    ads = list(
+        JobAd.objects.select_for_update()
+        .filter(pk__gt=after)
+        .only("id", "organization_id", "phones", "payment_details")
+        .order_by("pk")[:size]
+    )
+    if not ads:
+        return None
+    stored: dict[int, set] = {ad.pk: set() for ad in ads}
+    for row in JobAdMarker.objects.filter(job_ad__in=ads).values_list(
+        "job_ad_id", "kind", "key", "network_key"
+    ):
+        stored[row[0]].add(row[1:])
+    stale = [
+        ad
+        for ad in ads
+        if set(markers_for(ad.organization_id, ad.phones, ad.payment_details)) != stored[ad.pk]
+    ]
+    for ad in stale:
+        index_job_ad(ad)
+    return ads[-1].pk, len(stale)
 
 
 def index_job_ad(job_ad: JobAd) -> None:
@@ -195,7 +251,7 @@ def alerts_for_job_ad(membership, job_ad: JobAd) -> Alerts:
     of the ad's organisation (the caller has scoped the ad)."""
     org_id = membership.organization_id
     inside: list[Alert] = []
-    markers = list(job_ad.markers.all())
+    markers = markers_to_look_up(job_ad)
     for marker in markers:
         others = (
             JobAdMarker.objects.filter(organization_id=org_id, kind=marker.kind, key=marker.key)

@@ -19,6 +19,11 @@ primary key are left alone, so a resumed or repeated run rewrites nothing twice.
 
 The keyring decrypts with every key it holds, so every value stays readable throughout;
 the old key may leave the keyring only after the run finished.
+
+Blind indexes (BLIND_INDEXES) are rebuilt the same way after the index key changed: in
+batches of locked rows, one short transaction each with its checkpoint (a run whose
+`key_id` is the index key's fingerprint, `index_key_id()`), while look-ups hash with the
+new and the previous index key alike until the previous one is retired (decision 0038).
 """
 
 import hashlib
@@ -34,6 +39,7 @@ from django.core import checks
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from apps.core.crypto import data_cipher, reset_ciphers
 from apps.core.fields import EncryptedJSONField, EncryptedTextField
@@ -115,6 +121,30 @@ ENCRYPTED_FOLDERS = [
 ]
 
 
+@dataclass(frozen=True)
+class BlindIndex:
+    """Keyed hashes under the index key, rebuilt batch by batch when it changes.
+
+    `rekey(after=pk, size=n)` brings the index rows of the next n records after primary
+    key `pk` under the current index key inside the caller's transaction (the records
+    locked, all of a record's rows at once) and returns (last primary key, records
+    re-keyed), or None past the last record. Its look-ups hash with every index key
+    the keyring holds (apps.core.crypto.organization_index_keys)."""
+
+    name: str
+    rekey: str  # dotted path of the function
+
+
+BLIND_INDEXES = [
+    # Names (with their spelling hashes), register numbers, phones, document numbers.
+    BlindIndex("people", "apps.people.services.rekey_people"),
+    BlindIndex("callers' phones", "apps.hotline.services.rekey_calls"),
+    # Job ads' phones and payment details, per organisation and network-wide.
+    BlindIndex("job ad markers", "apps.monitoring.alerts.rekey_job_ads"),
+    BlindIndex("participants", "apps.prevention.services.rekey_participants"),
+]
+
+
 def writers() -> set[str]:
     """Modules allowed to call encrypt_bytes: the writers of registered stores."""
     return {s.writer for s in (*ENCRYPTED_BINARY_COLUMNS, *ENCRYPTED_FILES, *ENCRYPTED_FOLDERS)}
@@ -123,6 +153,12 @@ def writers() -> set[str]:
 def primary_key_id() -> str:
     """A fingerprint of the primary encryption key (safe to store and print)."""
     return hashlib.sha256(settings.KEYRING.encryption_keys[0].encode()).hexdigest()[:16]
+
+
+def index_key_id() -> str:
+    """A fingerprint of the current blind-index key, the `key_id` of index rebuilds
+    ("i" and 15 hex digits: never that of an encryption key)."""
+    return "i" + hashlib.sha256(b"index:" + settings.KEYRING.index_key).hexdigest()[:15]
 
 
 def _primary() -> Fernet:
@@ -285,6 +321,19 @@ class _FolderStore(_Store):
         return batch
 
 
+class _IndexStore(_Store):
+    def __init__(self, spec: BlindIndex):
+        self.spec = spec
+        self.name = f"index:{spec.name}"
+
+    def rotate_batch(self, after, size):
+        done = import_string(self.spec.rekey)(after=int(after or 0), size=size)
+        if done is None:
+            return None
+        last, rekeyed = done
+        return Batch(last=str(last), rotated=rekeyed)
+
+
 def stores() -> list[_Store]:
     """Every store of encrypted data, in the order a run goes through them."""
     found: list[_Store] = []
@@ -322,15 +371,9 @@ def current_run() -> KeyRotationRun | None:
     )
 
 
-def start_or_resume(*, index: bool = False) -> KeyRotationRun:
+def start_or_resume() -> KeyRotationRun:
     """The run to work on: the unfinished one under the present primary key, or a new one."""
-    run = current_run()
-    if run is None:
-        run = KeyRotationRun.objects.create(key_id=primary_key_id(), index_pending=index)
-    elif index and not run.index_pending:
-        run.index_pending = True
-        run.save(update_fields=["index_pending"])
-    return run
+    return current_run() or KeyRotationRun.objects.create(key_id=primary_key_id())
 
 
 def reencrypt_everything(
@@ -344,8 +387,12 @@ def reencrypt_everything(
     if batch_size < 1:
         raise ValueError(batch_size)
     reset_ciphers()
-    run = run or start_or_resume()
-    every = stores()
+    return _work_through(run or start_or_resume(), stores(), batch_size, on_batch)
+
+
+def _work_through(run, every: list[_Store], batch_size: int, on_batch) -> KeyRotationRun:
+    """Each store batch by batch from the run's checkpoint on, the checkpoint saved in
+    each batch's transaction; then the run is marked finished."""
     names = [s.name for s in every]
     start = names.index(run.store) if run.store in names else 0
     for store in every[start:]:
@@ -371,36 +418,41 @@ def reencrypt_everything(
     return run
 
 
-def rebuild_blind_indexes() -> int:
-    """Recompute every blind index (names, register numbers, people's phones and
-    document numbers, callers' phones) after the index key changed; returns the people
-    indexed. One transaction: search uses one index key at a time, so an index half
-    rebuilt would miss people until the end (docs/decisions/0031)."""
-    from apps.hotline.services import rebuild_phone_index
-    from apps.people.models import Person, PersonNameKey, register_number_key
-    from apps.people.services import name_key_rows, rebuild_number_index
+def current_index_run() -> KeyRotationRun | None:
+    """The unfinished index rebuild under the present index key, if one stopped midway."""
+    return (
+        KeyRotationRun.objects.filter(finished_at__isnull=True, key_id=index_key_id())
+        .order_by("-id")
+        .first()
+    )
 
+
+def index_rebuild_due() -> bool:
+    """Whether the blind indexes may still hold rows under a replaced index key: the
+    keyring keeps it (look-ups hash with it too) until a rebuild finished and
+    `rotate_keys --retire-old` removed it, or an index rebuild stopped midway."""
+    return bool(settings.KEYRING.previous_index_keys) or current_index_run() is not None
+
+
+def rebuild_blind_indexes(
+    run: KeyRotationRun | None = None,
+    *,
+    batch_size: int = DEFAULT_BATCH,
+    on_batch: Callable[[KeyRotationRun], None] | None = None,
+) -> KeyRotationRun:
+    """Bring every blind index (BLIND_INDEXES) under the current index key, batch by
+    batch, from the checkpoint of the index rebuild that stopped midway under this key
+    (else a new one). Each batch locks its records and rewrites all of a record's rows
+    in one short transaction with the checkpoint; rows already current are left alone,
+    so a crash loses at most the batch in flight and a second pass rewrites only what
+    was written under the old key meanwhile. Look-ups find every record throughout as
+    long as the keyring holds the previous index key too (decision 0038). `run.rotated`
+    counts the records re-keyed."""
+    if batch_size < 1:
+        raise ValueError(batch_size)
     reset_ciphers()
-    total = 0
-    numbered = []
-    with transaction.atomic():
-        PersonNameKey.objects.all().delete()
-        for person in Person.objects.iterator(chunk_size=2000):
-            keys = name_key_rows(person)  # with the name's shape, which search ranks by
-            PersonNameKey.objects.bulk_create(keys, batch_size=5000)
-            if person.external_id:
-                person.external_id_key = register_number_key(
-                    person.organization_id, person.external_id
-                )
-                numbered.append(person)
-            total += 1
-        # Cleared first: while rows are updated one by one, a new hash could equal
-        # another person's old one and trip the unique constraint.
-        Person.objects.filter(external_id_key__isnull=False).update(external_id_key=None)
-        Person.objects.bulk_update(numbered, ["external_id_key"], batch_size=2000)
-        rebuild_phone_index()
-        rebuild_number_index()
-    return total
+    run = run or current_index_run() or KeyRotationRun.objects.create(key_id=index_key_id())
+    return _work_through(run, [_IndexStore(spec) for spec in BLIND_INDEXES], batch_size, on_batch)
 
 
 @checks.register()

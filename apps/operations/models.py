@@ -15,6 +15,7 @@ class Job(models.Model):
 
     class Kind(models.TextChoices):
         REGISTER_EXPORT = "register_export", _("Person register export")
+        REGISTER_IMPORT = "register_import", _("Register import")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("waiting")
@@ -36,10 +37,35 @@ class Job(models.Model):
     )
     done = models.PositiveIntegerField(_("done"), default=0)
     total = models.PositiveIntegerField(_("total"), default=0)
+
+    class Failure(models.TextChoices):
+        # Each has its own message on the job's page (operations/_job_progress.html).
+        NONE = "", _("none")
+        ERROR = "error", _("unexpected error")
+        DATABASE = "database", _("database unreachable")
+        DISK_FULL = "disk_full", _("disk full")
+        WORKER_STOPPED = "worker_stopped", _("worker stopped")
+        REGISTER_CHANGED = "register_changed", _("register changed")
+        FILE_REFUSED = "file_refused", _("file no longer passes the checks")
+        FILE_EXPIRED = "file_expired", _("uploaded file expired")
+        NOT_ALLOWED = "not_allowed", _("not allowed")
+
     result_name = models.CharField(max_length=200, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Runs started: retried after a database interruption or a stopped worker
+    # (apps.operations.services.run_job, docs/decisions/0029).
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    failure = models.CharField(max_length=20, choices=Failure.choices, blank=True)
+    # host:pid of the worker running it, and when it last reported progress: a job
+    # whose worker is gone is picked up again or failed, never left running.
+    worker = models.CharField(max_length=300, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Register import: the staged upload (apps.core.staged_upload, still encrypted) and
+    # the counts of what was written (never a name).
+    staged_token = models.CharField(max_length=40, blank=True)
+    report = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("background job")

@@ -3,6 +3,7 @@ sign-in, nothing about the data), and the member's background jobs with progress
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from apps.accounts.access import member_with
 from apps.accounts.roles import Permission
 from apps.operations import selectors, services
 from apps.operations.health import readiness
+from apps.operations.models import Job
 
 
 @never_cache
@@ -57,12 +59,30 @@ def _jobs_context(m):
     return {"jobs": selectors.jobs_of(m)[:20], "formats": ("csv", "xlsx")}
 
 
+# Who may see a job of each kind (besides having started it).
+KIND_PERMISSIONS = {
+    Job.Kind.REGISTER_EXPORT: Permission.MANAGE_ORGANIZATION,
+    Job.Kind.REGISTER_IMPORT: Permission.IMPORT_REGISTER,
+}
+
+
+def _member_with_jobs(request):
+    m = getattr(request, "membership", None)
+    if m is None or not any(m.can(p) for p in KIND_PERMISSIONS.values()):
+        raise PermissionDenied
+    return m
+
+
 @login_required
 @require_safe
 def job(request, token):
-    """A job's page: its progress bar, refreshed by htmx until it has finished."""
-    m = member_with(request, Permission.MANAGE_ORGANIZATION)
+    """A job's page: its progress bar, refreshed by htmx (or, without JavaScript, by
+    reloading) until it has finished, then its outcome. Only its own member sees it."""
+    m = _member_with_jobs(request)
     the_job = selectors.job_for(m, token)
+    if not m.can(KIND_PERMISSIONS[the_job.kind]):
+        raise PermissionDenied
+    the_job = services.check_job(the_job)
     template = (
         "operations/_job_progress.html"
         if request.headers.get("HX-Request")

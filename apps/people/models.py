@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from apps.core.crypto import blind_hash, organization_index_key
+from apps.core.crypto import blind_hash, organization_index_key, organization_index_keys
 from apps.core.fields import EncryptedJSONField, EncryptedTextField
 
 
@@ -15,14 +15,53 @@ class Sex(models.TextChoices):
     UNKNOWN = "U", _("unknown")
 
 
-def register_number_key(organization_id, number: str) -> int | None:
+def register_number_key(organization_id, number: str, *, org_key: bytes | None = None):
     """The blind index of a register number: a keyed hash (key derived per organisation
-    from the index key, like the name keys), None for no number. Equal numbers in two
-    organisations give unrelated hashes."""
+    from the index key, like the name keys; `org_key` another of its keys), None for no
+    number. Equal numbers in two organisations give unrelated hashes."""
     number = (number or "").strip()
     if not number or organization_id is None:
         return None
-    return blind_hash(organization_index_key(organization_id), "register:" + number)
+    return blind_hash(org_key or organization_index_key(organization_id), "register:" + number)
+
+
+def register_number_keys(organization_id, number: str) -> list[int]:
+    """A look-up's hashes of a register number, one per index key held (decision 0038)."""
+    if organization_id is None:
+        return []
+    found = [
+        register_number_key(organization_id, number, org_key=k)
+        for k in organization_index_keys(organization_id)
+    ]
+    return [k for k in found if k is not None]
+
+
+class RegisterImportRun(models.Model):
+    """A register import while it writes (apps.people.register_import).
+
+    Created before the first write; every person the import writes carries its id, and
+    the import's last transaction sets `finished_at`. On SQLite a large import commits in
+    batches, so a killed process would leave the batches written so far: the people of a
+    run that never finished are hidden from every selector, and `recover_interrupted_imports`
+    deletes them once the run's process (or its PostgreSQL session) is gone. The owner
+    fields say which process that is; they identify a process, never a person."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    thread = models.BigIntegerField()
+    # PostgreSQL: the server process of the import's connection (pg_backend_pid()).
+    backend_pid = models.PositiveIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    # Moved on at every batch committed (SQLite): a run silent for long is abandoned.
+    heartbeat_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("register import run")
+        verbose_name_plural = _("register import runs")
 
 
 class Person(models.Model):
@@ -65,7 +104,17 @@ class Person(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    # The register import that wrote this person; its people stay hidden until it has
+    # finished (RegisterImportRun). Empty for people registered one by one.
+    import_run = models.ForeignKey(
+        RegisterImportRun,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords(excluded_fields=["version", "updated_at", "import_run"])
 
     class Meta:
         verbose_name = _("person")

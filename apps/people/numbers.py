@@ -13,7 +13,7 @@ like the name keys), never the numbers in clear.
 import re
 import unicodedata
 
-from apps.core.crypto import blind_hash, organization_index_key
+from apps.core.crypto import blind_hash, organization_index_key, organization_index_keys
 from apps.core.phones import phone_key
 
 PHONE = "phone"
@@ -39,12 +39,13 @@ def normalised_document_number(raw: str) -> str:
     return folded
 
 
-def document_number_key(organization_id, raw: str) -> int | None:
-    """The blind index of a document number in one organisation, None for no usable number."""
+def document_number_key(organization_id, raw: str, *, org_key: bytes | None = None) -> int | None:
+    """The blind index of a document number in one organisation (under `org_key`, another
+    of its index keys, when given), None for no usable number."""
     number = normalised_document_number(raw)
     if not number or organization_id is None:
         return None
-    return blind_hash(organization_index_key(organization_id), "document:" + number)
+    return blind_hash(org_key or organization_index_key(organization_id), "document:" + number)
 
 
 def number_keys(organization_id, phones, document_numbers) -> set[tuple[str, int]]:
@@ -68,9 +69,12 @@ def may_be_name(query: str) -> bool:
 
 
 def query_number_keys(organization_id, query: str) -> dict[int, str]:
-    """The hashes a query would have as a phone and as a document number, with their kind."""
-    keys = {document_number_key(organization_id, query): DOCUMENT}
-    if not _LETTER.search(query or ""):  # a phone has no letters; "ID 1234567" is no phone
-        keys[phone_key(organization_id, query)] = PHONE
+    """The hashes a query would have as a phone and as a document number, with their kind,
+    under every index key held (a rotation rebuilding the index: decision 0038)."""
+    keys = {}
+    for org_key in organization_index_keys(organization_id) if organization_id else ():
+        keys[document_number_key(organization_id, query, org_key=org_key)] = DOCUMENT
+        if not _LETTER.search(query or ""):  # a phone has no letters; "ID 1234567" is no phone
+            keys[phone_key(organization_id, query, org_key=org_key)] = PHONE
     keys.pop(None, None)
     return keys

@@ -33,7 +33,11 @@ bench/bench_import.py measures it.
 
 import csv
 import io
+import logging
+import os
 import re
+import socket
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -50,7 +54,14 @@ from apps.core.input_limits import check_zip, control_character_message, visible
 from apps.core.models import AuditEntry
 from apps.core.selectors import reference_codes
 from apps.core.staged_upload import PlanChanged
-from apps.people.models import Person, PersonNameKey, PersonNumberKey, Sex, register_number_key
+from apps.people.models import (
+    Person,
+    PersonNameKey,
+    PersonNumberKey,
+    RegisterImportRun,
+    Sex,
+    register_number_key,
+)
 from apps.people.numbers import number_keys
 from apps.people.selectors import RegisterNumbers
 from apps.people.services import (
@@ -60,6 +71,8 @@ from apps.people.services import (
     require,
 )
 from apps.people.validation import earliest_birth_day, parse_partial_date, split_list
+
+logger = logging.getLogger(__name__)
 
 COLUMNS = (
     "external_id",
@@ -719,12 +732,17 @@ def _count(planned: list[PlannedRow], report: ImportReport) -> None:
 # --------------------------------------------------------------------------- writing
 
 
-def apply_import(membership, plan: ImportPlan, *, request=None) -> ImportReport:
+def apply_import(
+    membership, plan: ImportPlan, *, request=None, progress=None, then=None
+) -> ImportReport:
     """Write a checked plan, all of it or nothing, and audit it once.
 
     Raises NotAllowed without the import permission, ValueError for a plan with
     errors or of another organisation, and RegisterChanged if people were added
     or renumbered since the plan was made (nothing is written then).
+    `progress(rows)`, if given, hears the number of the plan's rows written so far,
+    once per batch (the job's progress bar). `then(report)`, if given, runs inside the
+    last transaction, so that what the caller records of the import commits with it.
 
     On PostgreSQL the plan is written in one transaction: row locks keep other
     organisations' writes going meanwhile. SQLite has a single write lock, and
@@ -732,6 +750,11 @@ def apply_import(membership, plan: ImportPlan, *, request=None) -> ImportReport:
     wait for it at most the busy timeout: a large plan is therefore written in
     transactions of BATCH_SIZE new people (see _write_in_batches), and the updates
     of existing people and the audit entry in a last one.
+
+    Either way a RegisterImportRun is recorded first and the people written carry
+    its id; the last transaction marks it finished. Until then its people are hidden
+    (people_visible_to), and if the process is killed meanwhile,
+    recover_interrupted_imports() removes what the batches wrote.
     """
     require(membership, Permission.IMPORT_REGISTER)
     if not plan.ok:
@@ -744,7 +767,6 @@ def apply_import(membership, plan: ImportPlan, *, request=None) -> ImportReport:
     now = timezone.now()
     updates = [r for r in plan.rows if r.existing_id is not None]
     creates = [r for r in plan.rows if r.existing_id is None]
-    writer = _Writer(organization, user, now, NameKeyHasher(organization.pk))
     # Counted again as written: a case may have been opened since the check.
     report.cases_created = report.cases_updated = report.notes_added = 0
     batched = (
@@ -752,12 +774,16 @@ def apply_import(membership, plan: ImportPlan, *, request=None) -> ImportReport:
         and len(creates) > BATCH_SIZE
         and not connection.in_atomic_block  # inside a caller's transaction: no gain
     )
-    written: list[int] = []
+    # Leftovers of imports killed earlier go first (their external_ids would clash).
+    recover_interrupted_imports()
+    run = _start_run(organization)
+    writer = _Writer(organization, user, now, NameKeyHasher(organization.pk), run=run)
+    writer.progress = _progress_of(progress, len(creates), len(plan.rows))
     try:
         if batched:
             with transaction.atomic():
                 _check_register_unchanged(organization, plan)
-            written = _write_in_batches(writer, creates, report)
+            _write_in_batches(writer, creates, report, run)
         with transaction.atomic():
             # Checked again under the write transaction: a person registered with one
             # of the file's external_ids since the check would otherwise be duplicated.
@@ -774,13 +800,31 @@ def apply_import(membership, plan: ImportPlan, *, request=None) -> ImportReport:
                 detail={**report.counts(), "format": plan.format},
                 request=request,
             )
+            RegisterImportRun.objects.filter(pk=run.pk).update(finished_at=timezone.now())
+            if then is not None:
+                then(report)
     except BaseException as exc:
-        _remove_written(written)
+        try:
+            _roll_back_run(run)
+        except Exception:
+            # The database itself failed (a restart): the run stays unfinished, its people
+            # hidden, and recover_interrupted_imports() removes them once it answers.
+            logger.exception("Could not roll back register import run %s now.", run.pk)
         if isinstance(exc, IntegrityError):
             # Another import or registration took one of the file's external_ids meanwhile.
             raise RegisterChanged()
         raise
+    if progress is not None:
+        progress(len(plan.rows))
     return report
+
+
+def _progress_of(progress, creates: int, rows: int):
+    """The writer's callback (new people written) as rows of the plan written: the
+    updates of existing people are written last, with the audit entry."""
+    if progress is None:
+        return None
+    return lambda written: progress(min(written, creates) * rows // creates if creates else 0)
 
 
 def _check_register_unchanged(organization, plan: ImportPlan, written=()) -> None:
@@ -795,27 +839,26 @@ def _check_register_unchanged(organization, plan: ImportPlan, written=()) -> Non
             raise RegisterChanged()
 
 
-def _write_in_batches(writer: "_Writer", creates: list[PlannedRow], report) -> list[int]:
+def _write_in_batches(writer: "_Writer", creates: list[PlannedRow], report, run) -> None:
     """New people in transactions of BATCH_SIZE rows each, so that the SQLite write lock
     is never held for more than a fraction of a second (about 0.5 s a batch) and other
-    organisations' writes slip in between. Returns the ids written; the caller removes
-    them if anything later fails, so the import stays all-or-nothing. Until the import
-    ends, people of finished batches are visible to their own organisation."""
-    written: list[int] = []
-    try:
-        for i in range(0, len(creates), BATCH_SIZE):
-            batch = writer.prepare(creates[i : i + BATCH_SIZE])  # no database: outside the lock
-            with transaction.atomic():
-                written += writer.write(batch, report)
-    except BaseException:
-        _remove_written(written)
-        raise
-    return written
+    organisations' writes slip in between. The people carry the run's id, so that the
+    caller (after an exception) or recover_interrupted_imports (after a kill) can remove
+    them and the import stays all-or-nothing; until the run is marked finished they are
+    hidden from every selector."""
+    written = 0
+    for i in range(0, len(creates), BATCH_SIZE):
+        batch = writer.prepare(creates[i : i + BATCH_SIZE])  # no database: outside the lock
+        with transaction.atomic():
+            written += len(writer.write(batch, report))
+            RegisterImportRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now())
+        if writer.progress is not None:
+            writer.progress(written)
 
 
 def _remove_written(person_ids: list[int]) -> None:
     """Undo the batches of a failed import: the people it created, with their name keys,
-    cases, notes and history rows; in short transactions too."""
+    number keys, cases, notes and history rows; in short transactions too."""
     for i in range(0, len(person_ids), BATCH_SIZE):
         chunk = person_ids[i : i + BATCH_SIZE]
         with transaction.atomic():
@@ -828,6 +871,100 @@ def _remove_written(person_ids: list[int]) -> None:
             Person.history.filter(id__in=chunk)._raw_delete(connection.alias)
             Person.objects.filter(id__in=chunk)._raw_delete(connection.alias)
     person_ids.clear()
+
+
+# --------------------------------------------------------------------------- runs
+
+# A SQLite run moves its heartbeat at every batch (under a second each); one silent
+# this long belongs to a process that is gone even if its pid was reused meanwhile.
+RUN_SILENT_SECONDS = 15 * 60
+
+
+def _owner() -> dict:
+    return {"host": socket.gethostname()[:255], "pid": os.getpid(), "thread": threading.get_ident()}
+
+
+def _backend_pid():
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        return cur.fetchone()[0]
+
+
+def _start_run(organization) -> RegisterImportRun:
+    """The run record, committed before anything is written (unless the caller holds a
+    transaction, which then takes the whole import with it)."""
+    return RegisterImportRun.objects.create(
+        organization=organization, backend_pid=_backend_pid(), **_owner()
+    )
+
+
+def _roll_back_run(run: RegisterImportRun) -> int:
+    """Delete what a run wrote (its people and everything written with them), then the
+    run; returns the number of people removed."""
+    ids = list(Person.objects.filter(import_run_id=run.pk).values_list("id", flat=True))
+    n = len(ids)
+    _remove_written(ids)
+    RegisterImportRun.objects.filter(pk=run.pk, finished_at__isnull=True).delete()
+    return n
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+def _abandoned(run: RegisterImportRun, me: dict, sessions, now) -> bool:
+    if run.backend_pid is not None and sessions is not None:
+        # PostgreSQL: the import is one transaction on one server session. Its session
+        # gone (killed, crashed, disconnected) means rolled back; this very session
+        # means an earlier attempt of this thread, over.
+        live, own = sessions
+        return run.backend_pid not in live or run.backend_pid == own
+    if run.host == me["host"]:
+        if run.pid == me["pid"]:
+            # This process: only a run of this thread is over (its import has returned).
+            return run.thread == me["thread"]
+        if not _process_alive(run.pid):
+            return True
+    return (now - run.heartbeat_at).total_seconds() > RUN_SILENT_SECONDS
+
+
+def _sessions() -> tuple[set[int], int] | None:
+    """PostgreSQL: the server sessions alive, and this one."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SELECT pid FROM pg_stat_activity")
+        live = {r[0] for r in cur.fetchall()}
+    return live, _backend_pid()
+
+
+def recover_interrupted_imports(*, now=None) -> int:
+    """Roll back every register import whose process is gone before it finished (a
+    killed worker, a power cut): its people are deleted with their name and number
+    keys, cases, notes and history. Run when the worker starts (`manage.py
+    recover_interrupted`), before every import, and harmless at any time: imports
+    still running are left alone. Returns the number of runs rolled back."""
+    pending = list(RegisterImportRun.objects.filter(finished_at__isnull=True))
+    if not pending:
+        return 0
+    me, sessions, now = _owner(), _sessions(), now or timezone.now()
+    n = 0
+    for run in pending:
+        if _abandoned(run, me, sessions, now):
+            removed = _roll_back_run(run)
+            logger.warning(
+                "Rolled back interrupted register import run %s (%d people).", run.pk, removed
+            )
+            n += 1
+    return n
 
 
 def import_register(membership, data: bytes, filename: str, *, dry_run=False, request=None):
@@ -1079,13 +1216,18 @@ class _Writer:
     the import slower, not faster.
     """
 
-    def __init__(self, organization, user, now, hasher):
+    def __init__(self, organization, user, now, hasher, run=None):
         user_id = user.pk if user else None
         self.now, self.user_id, self.hasher = now, user_id, hasher
         self.organization_id = organization.pk
+        # progress(n): n new people written so far (or, on PostgreSQL, counted half
+        # when their name keys are sent and half when the people are written).
+        self.progress = None
         made = {"organization": organization.pk, "created_by": user_id}
         made |= {"created_at": now, "updated_at": now}
-        self.people = _Inserter(Person, PERSON_COLUMNS, made)
+        self.people = _Inserter(
+            Person, PERSON_COLUMNS, made | {"import_run": run.pk if run else None}
+        )
         self.cases = _Inserter(Case, CASE_VALUE_COLUMNS, made, late=("person",))
         self.notes = _Inserter(
             CaseNote, ("body",), {"author": user_id, "created_at": now}, late=("case",)
@@ -1097,6 +1239,11 @@ class _Writer:
             return
         for i in range(0, len(rows), BATCH_SIZE):
             self.write(self.prepare(rows[i : i + BATCH_SIZE]), report)
+            self._report(i + BATCH_SIZE, len(rows))
+
+    def _report(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(min(done, total))
 
     def _write_all_streaming(self, rows: list[PlannedRow], report: ImportReport) -> None:
         """PostgreSQL: the name keys (about 60 rows a person, most of the database's
@@ -1120,6 +1267,7 @@ class _Writer:
                 pending += zip(person_ids[i : i + BATCH_SIZE], batch.keys, strict=True)
                 batch.keys = []
                 batches.append(batch)
+                self._report(min(i + BATCH_SIZE, len(rows)) // 2, len(rows))
                 if len(pending) >= KEY_SORT_PEOPLE:
                     yield _name_key_lines(pending, by_key=True)
                     pending = []
@@ -1128,6 +1276,7 @@ class _Writer:
         _copy_name_key_lines(key_lines())
         for n, batch in enumerate(batches):
             self.write(batch, report, person_ids=person_ids[n * BATCH_SIZE : (n + 1) * BATCH_SIZE])
+            self._report((len(rows) + min((n + 1) * BATCH_SIZE, len(rows))) // 2, len(rows))
 
     def prepare(self, rows: list[PlannedRow]) -> _Batch:
         """Everything about a batch that needs no database."""

@@ -1,19 +1,19 @@
 """The register import page: upload, check and preview, then confirm (the flow of
 apps.core.staged_upload, which keeps the file encrypted between the two steps).
 
-The import runs inside the request. On SQLite its single transaction holds the
-write lock while it writes (about 40 seconds for 100,000 rows), so other users'
-writes wait meanwhile; very large registers are better imported with
-`manage.py import_register` outside office hours.
+Confirming queues a background job (apps.operations, docs/decisions/0029): the job
+checks the kept file again, writes it all or nothing and shows its progress and then
+its report on the job's page. Every import goes through the job, small ones too: the
+request never holds the database for the write, and one path is tested.
 """
 
 from django import forms
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy
 
 from apps.core.staged_upload import StagedImport
-from apps.people.register_import import COLUMNS, MAX_FILE_BYTES, apply_import, plan_import
+from apps.people.register_import import COLUMNS, MAX_FILE_BYTES, plan_import
 
 TEMPLATE_ROW = {
     "external_id": "R-0001",
@@ -40,17 +40,17 @@ class RegisterUploadForm(forms.Form):
     )
 
 
-def _apply(membership, plan, request) -> str:
-    report = apply_import(membership, plan, request=request)  # RegisterChanged: check again
-    return _(
-        "Register imported: %(created)d people registered, %(updated)d updated, "
-        "%(cases_created)d cases opened, %(cases_updated)d cases updated."
-    ) % {
-        "created": report.people_created,
-        "updated": report.people_updated,
-        "cases_created": report.cases_created,
-        "cases_updated": report.cases_updated,
-    }
+def _enqueue(membership, token: str, ext: str, request):
+    from apps.operations.services import start_register_import
+
+    job = start_register_import(membership=membership, token=token, ext=ext)
+    return redirect("operations_job", token=job.token)
+
+
+def _reclaim(membership, job_token: str):
+    from apps.operations.services import reclaim_staged_import
+
+    return reclaim_staged_import(membership=membership, job_token=job_token)
 
 
 REGISTER_IMPORT = StagedImport(
@@ -59,7 +59,9 @@ REGISTER_IMPORT = StagedImport(
     template="people/register_import.html",
     form_class=RegisterUploadForm,
     plan=plan_import,
-    apply=_apply,
+    apply=None,
+    enqueue=_enqueue,
+    reclaim=_reclaim,
     max_bytes=MAX_FILE_BYTES,
     extra_context=lambda plan: {"columns": COLUMNS},
 )

@@ -5,9 +5,15 @@ from django.db.models.functions import Abs
 from django.http import Http404
 
 from apps.accounts.roles import Permission
-from apps.core.crypto import blind_hash, organization_index_key
-from apps.core.phones import phone_key
-from apps.people.models import Person, PersonNameKey, PersonNumberKey, register_number_key
+from apps.core.crypto import blind_hash, organization_index_keys
+from apps.core.phones import phone_keys
+from apps.people.models import (
+    Person,
+    PersonNameKey,
+    PersonNumberKey,
+    RegisterImportRun,
+    register_number_keys,
+)
 from apps.people.name_keys import name_tokens, query_keys
 from apps.people.name_shape import query_spellings, spelling_hash, written_forms
 from apps.people.numbers import looks_like_number, may_be_name, query_number_keys
@@ -16,10 +22,15 @@ NAME = "name"
 
 
 def people_visible_to(membership):
-    """The people this member may see: own organisation, person-level roles only."""
+    """The people this member may see: own organisation, person-level roles only.
+
+    People of a register import still writing (or interrupted and not yet rolled back,
+    RegisterImportRun) are left out: they exist only once the whole file is in."""
     if membership is None or not membership.can(Permission.VIEW_PEOPLE):
         return Person.objects.none()
-    return Person.objects.filter(organization_id=membership.organization_id)
+    return Person.objects.filter(organization_id=membership.organization_id).exclude(
+        import_run__in=RegisterImportRun.objects.filter(finished_at__isnull=True).values("pk")
+    )
 
 
 def person_for(membership, person_id) -> Person:
@@ -33,10 +44,10 @@ def person_for(membership, person_id) -> Person:
 def person_with_register_number(organization_id, number: str) -> Person | None:
     """The organisation's person with this register number, found by its blind index
     (the number itself is encrypted), or None."""
-    key = register_number_key(organization_id, number)
-    if key is None:
+    keys = register_number_keys(organization_id, number)  # every index key held (0038)
+    if not keys:
         return None
-    return Person.objects.filter(organization_id=organization_id, external_id_key=key).first()
+    return Person.objects.filter(organization_id=organization_id, external_id_key__in=keys).first()
 
 
 class RegisterNumbers:
@@ -52,8 +63,10 @@ class RegisterNumbers:
         )
 
     def get(self, number, default=None):
-        key = register_number_key(self.organization_id, number)
-        return self.ids.get(key, default) if key is not None else default
+        for key in register_number_keys(self.organization_id, number):
+            if key in self.ids:
+                return self.ids[key]
+        return default
 
 
 def search_people(membership, query: str, *, limit: int = 50) -> list[Person]:
@@ -109,10 +122,12 @@ def people_with_phone(membership, phone: str, *, limit: int = 10) -> list[Person
     them beside a caller's number). [] for a user who may not see people."""
     if membership is None or not membership.can(Permission.VIEW_PEOPLE):
         return []
-    key = phone_key(membership.organization_id, phone)
-    if key is None:
+    keys = phone_keys(membership.organization_id, phone)
+    if not keys:
         return []
-    return _people_by_number_keys(membership, {key: PersonNumberKey.Kind.PHONE}, limit)
+    return _people_by_number_keys(
+        membership, dict.fromkeys(keys, PersonNumberKey.Kind.PHONE), limit
+    )
 
 
 def _people_by_number_keys(membership, kinds: dict[int, str], limit: int) -> list[Person]:
@@ -131,14 +146,18 @@ def _people_named(membership, query: str, *, limit: int) -> list[Person]:
     tokens = name_tokens(query)
     if not tokens:
         return []
-    org_key = organization_index_key(membership.organization_id)
-    hashes = [blind_hash(org_key, k) for k in query_keys(tokens)]
-    spellings = [spelling_hash(org_key, s) for s in query_spellings(tokens, written_forms(query))]
+    # Hashed under every index key held: while a rotation rebuilds the index in batches,
+    # each person's rows are under one of them (decision 0038), so the counts below
+    # still count one person's keys under one key.
+    org_keys = organization_index_keys(membership.organization_id)
+    keys = query_keys(tokens)
+    hashes = [blind_hash(org_key, k) for org_key in org_keys for k in keys]
+    written = query_spellings(tokens, written_forms(query))
+    spellings = [spelling_hash(org_key, s) for org_key in org_keys for s in written]
     ids = None
-    if len(tokens) == 1:
-        exact = blind_hash(org_key, "s:" + tokens[0])  # the token as typed
-        if exact in hashes:
-            ids = _ranked_single_token(exact, hashes, spellings, limit)
+    if len(tokens) == 1 and "s:" + tokens[0] in keys:  # the token as typed
+        exact = [blind_hash(org_key, "s:" + tokens[0]) for org_key in org_keys]
+        ids = _ranked_single_token(exact, hashes, spellings, limit, needed=len(keys))
     if ids is None:
         ids = _ranked(hashes, len(tokens), spellings, limit)
     # Only the page is loaded (and so decrypted), in the order ranked.
@@ -163,7 +182,9 @@ def _ranked(hashes: list[int], n_tokens: int, spellings: list[int], n: int) -> l
     return [row["person_id"] for row in rows[:n]]
 
 
-def _ranked_single_token(exact: int, hashes: list[int], spellings: list[int], n: int):
+def _ranked_single_token(
+    exact: list[int], hashes: list[int], spellings: list[int], n: int, *, needed: int
+):
     """_ranked() for a one-token query without counting every posting, or None.
 
     A common family name alone matches hundreds of thousands of key rows at
@@ -174,7 +195,7 @@ def _ranked_single_token(exact: int, hashes: list[int], spellings: list[int], n:
     who share every key, and when n remain they are _ranked()'s best n.
     """
     window = list(
-        PersonNameKey.objects.filter(key=exact)
+        PersonNameKey.objects.filter(key__in=exact)
         .annotate(
             gap=Abs(F("tokens") - 1),
             exact=Case(When(spelling__in=spellings, then=Value(1)), default=Value(0)),
@@ -190,5 +211,5 @@ def _ranked_single_token(exact: int, hashes: list[int], spellings: list[int], n:
         .annotate(score=Count("key"))
         .values_list("person_id", "score")
     )
-    best = [pk for pk in window if scores.get(pk) == len(hashes)]
+    best = [pk for pk in window if scores.get(pk) == needed]
     return best[:n] if len(best) >= n else None

@@ -15,7 +15,13 @@ from apps.core import audit
 from apps.core.crypto import organization_index_key
 from apps.core.errors import NotAllowed, StaleEdit  # noqa: F401 (imported from here too)
 from apps.core.models import AuditEntry
-from apps.people.models import Person, PersonNameKey, PersonNumberKey, register_number_key
+from apps.people.models import (
+    Person,
+    PersonNameKey,
+    PersonNumberKey,
+    register_number_key,
+    register_number_keys,
+)
 from apps.people.name_keys import name_tokens, stored_keys
 from apps.people.name_shape import written_forms
 from apps.people.numbers import number_keys
@@ -51,10 +57,11 @@ class RegisterNumberTaken(Exception):
 
 
 def _check_register_number(organization_id, number: str, *, exclude_pk=None) -> None:
-    key = register_number_key(organization_id, number)
-    if key is None:
+    # Under every index key held: during a rotation the holder may not be re-keyed yet.
+    keys = register_number_keys(organization_id, number)
+    if not keys:
         return
-    taken = Person.objects.filter(organization_id=organization_id, external_id_key=key)
+    taken = Person.objects.filter(organization_id=organization_id, external_id_key__in=keys)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
@@ -264,27 +271,73 @@ def index_person_numbers(person: Person) -> None:
     )
 
 
-def rebuild_number_index(batch: int = 2000) -> int:
-    """Recompute every person's phone and document-number keys (after the blind-index
-    key changed); returns the people indexed."""
-    total = 0
-    with transaction.atomic():
-        PersonNumberKey.objects.all().delete()
-        people = Person.objects.only("id", "organization_id", "phones", "document_numbers")
-        rows = []
-        for person in people.iterator(chunk_size=batch):
-            rows += [
-                PersonNumberKey(person_id=person.pk, kind=kind, key=key)
-                for kind, key in number_keys(
-                    person.organization_id, person.phones, person.document_numbers
-                )
-            ]
-            total += 1
-            if len(rows) >= batch:
-                PersonNumberKey.objects.bulk_create(rows)
-                rows = []
-        PersonNumberKey.objects.bulk_create(rows)
-    return total
+# Fields a re-keying reads: the ones its keys are made of (nothing else is decrypted).
+_KEYED_FIELDS = (
+    "id",
+    "organization_id",
+    "family_name",
+    "given_name",
+    "patronymic",
+    "other_names",
+    "phones",
+    "document_numbers",
+    "external_id",
+    "external_id_key",
+)
+
+
+def rekey_people(*, after: int, size: int) -> tuple[int, int] | None:
+    """Bring every blind-index row of the next `size` people after primary key `after`
+    under the current index key: name keys, phone and document keys, register number.
+    Returns (last primary key, people re-keyed), None past the last person.
+
+    Run it in a transaction (apps.operations.key_rotation does, one per batch, with its
+    checkpoint): the people are locked, so an edit of one of them waits for the batch or
+    the batch for the edit, and all of a person's rows change in that one transaction.
+    At any moment a person's rows are therefore all under the old key or all under the
+    new one, and look-ups hash with both while the keyring holds both (decision 0038).
+    People whose rows are already current (saved meanwhile, or a second pass) are left
+    alone.
+    """
+    people = list(
+        Person.objects.select_for_update()
+        .filter(pk__gt=after)
+        .only(*_KEYED_FIELDS)
+        .order_by("pk")[:size]
+    )
+    if not people:
+        return None
+    ids = [p.pk for p in people]
+    stored_names = _stored_name_entries(ids)
+    stored_numbers: dict[int, set] = {pk: set() for pk in ids}
+    for person_id, kind, key in PersonNumberKey.objects.filter(person_id__in=ids).values_list(
+        "person_id", "kind", "key"
+    ):
+        stored_numbers[person_id].add((kind, key))
+    # The register import's writers: COPY on PostgreSQL (some 75 rows a person).
+    from apps.people.register_import import _insert_name_keys, _insert_number_keys
+
+    renamed, renumbered, registers = {}, {}, []
+    for person in people:
+        entries = name_key_entries(person)
+        if entries != stored_names[person.pk]:
+            renamed[person.pk] = entries
+        numbers = number_keys(person.organization_id, person.phones, person.document_numbers)
+        if numbers != stored_numbers[person.pk]:
+            renumbered[person.pk] = numbers
+        register = register_number_key(person.organization_id, person.external_id)
+        if register != person.external_id_key:
+            # A new hash equal to another person's old one would trip the unique
+            # constraint: at 64 bits, about one chance in 10^7 for a million people.
+            person.external_id_key = register
+            registers.append(person)
+    PersonNameKey.objects.filter(person_id__in=renamed).delete()
+    _insert_name_keys(renamed.items())
+    PersonNumberKey.objects.filter(person_id__in=renumbered).delete()
+    _insert_number_keys(renumbered.items())
+    Person.objects.bulk_update(registers, ["external_id_key"])
+    rekeyed = set(renamed) | set(renumbered) | {p.pk for p in registers}
+    return people[-1].pk, len(rekeyed)
 
 
 def _save_checking_register_number(person: Person) -> None:
@@ -359,4 +412,46 @@ def record_person_view(*, membership, person: Person, request=None, revealed=Fal
         target=person,
         detail={"name_revealed": True} if revealed else None,
         request=request,
+    )
+
+
+# People a record of another domain needs (docs/decisions/0021) -------------------------
+
+
+class on_behalf_of_record:  # noqa: N801 (reads as a phrase at the call site)
+    """A member acting for a record of another domain (a violation, a monitoring visit, a
+    missing-person appeal) after the caller's own `permission` was checked: for one call of
+    this module or apps.people.selectors it may also create and look up people
+    (EDIT_PEOPLE, VIEW_PEOPLE), which a monitor's role does not grant. Give it to that one
+    call only, so that the role stays what apps/accounts/roles.py says everywhere else.
+    Raises NotAllowed when the member's role does not grant `permission`."""
+
+    _LENT = frozenset({Permission.EDIT_PEOPLE, Permission.VIEW_PEOPLE})
+
+    def __init__(self, membership, permission: str):
+        require(membership, permission)
+        self._membership = membership
+        self.user = membership.user
+        self.organization = membership.organization
+        self.organization_id = membership.organization_id
+        self.role = membership.role
+        self.is_active = membership.is_active
+
+    def can(self, permission: str) -> bool:
+        return permission in self._LENT or self._membership.can(permission)
+
+
+def record_person_for_record(*, membership, permission: str, data: dict, request=None) -> Person:
+    """Register the person a record of another domain needs (a victim or perpetrator of a
+    violation, someone interviewed on a visit, the missing person of an appeal) for a
+    member whose role grants `permission` (DOCUMENT_VIOLATIONS, HANDLE_MISSING_APPEALS)
+    but perhaps not EDIT_PEOPLE, such as a monitor.
+
+    NotAllowed unless the role grants `permission`. Otherwise exactly create_person: the
+    person joins the member's organisation's register like any other person (encrypted,
+    indexed, visible to the organisation's case workers) and the audit entry names the
+    member. What the member then sees of that person is the calling domain's selectors'
+    business (e.g. apps.violations.selectors.violation_people_visible_to)."""
+    return create_person(
+        membership=on_behalf_of_record(membership, permission), data=data, request=request
     )

@@ -15,7 +15,7 @@ from django.utils.translation import override
 
 from apps.accounts.roles import Permission
 from apps.core import audit
-from apps.core.crypto import blind_hash, organization_index_key
+from apps.core.crypto import blind_hash, organization_index_key, organization_index_keys
 from apps.core.models import AuditEntry
 from apps.people.name_keys import name_tokens
 from apps.people.services import StaleEdit, require
@@ -303,11 +303,42 @@ def update_event(
 # Named participants and double counting -----------------------------------------------
 
 
-def participant_key(organization_id: int, name: str) -> int:
+def participant_key(organization_id: int, name: str, *, org_key: bytes | None = None) -> int:
     """The keyed hash that recognises a name however it is spelt (Cyrillic or Latin,
-    word order), per organisation; never reversible to the name."""
+    word order), per organisation (under `org_key`, another of its index keys, when
+    given); never reversible to the name."""
     tokens = " ".join(sorted(name_tokens(name)))
-    return blind_hash(organization_index_key(organization_id), "participant:" + tokens)
+    return blind_hash(org_key or organization_index_key(organization_id), "participant:" + tokens)
+
+
+def participant_keys(organization_id: int, name: str) -> list[int]:
+    """A look-up's hashes of a name: one per index key held (while a rotation re-keys the
+    participants in batches, a row is under one of them; decision 0038)."""
+    return [
+        participant_key(organization_id, name, org_key=k)
+        for k in organization_index_keys(organization_id)
+    ]
+
+
+def rekey_participants(*, after: int, size: int) -> tuple[int, int] | None:
+    """Bring the name keys of the next `size` participants after primary key `after`
+    under the current index key (key rotation, apps.operations.key_rotation); returns
+    (last primary key, participants re-keyed), None past the last one. Run it in a
+    transaction: the rows are locked while rewritten."""
+    rows = list(Participant.objects.select_for_update().filter(pk__gt=after).order_by("pk")[:size])
+    if not rows:
+        return None
+    organization_of = dict(
+        Event.objects.filter(pk__in={p.event_id for p in rows}).values_list("pk", "organization_id")
+    )
+    stale = []
+    for participant in rows:
+        key = participant_key(organization_of[participant.event_id], participant.name)
+        if key != participant.name_key:
+            participant.name_key = key
+            stale.append(participant)
+    Participant.objects.bulk_update(stale, ["name_key"])
+    return rows[-1].pk, len(stale)
 
 
 def training_sessions(event: Event):
@@ -351,10 +382,13 @@ def add_participant(
     if age_band not in bands:
         raise ValidationError({"age_band": _("Choose an age band.")})
     key = participant_key(event.organization_id, name)
+    keys = participant_keys(event.organization_id, name)
     sessions = training_sessions(event) if (event.is_training or event.training_id) else None
     where = sessions if sessions is not None else Event.objects.filter(pk=event.pk)
     clash = (
-        Participant.objects.filter(event__in=where, name_key=key).select_related("event").first()
+        Participant.objects.filter(event__in=where, name_key__in=keys)
+        .select_related("event")
+        .first()
     )
     if clash is not None:
         if clash.event_id == event.pk:

@@ -58,9 +58,11 @@ def statistics_key() -> bytes:
     return _derived_key(settings.KEYRING.index_key)
 
 
-def record_key(kind: str, record_id: int) -> int:
-    """The record key of one record (what the database computes in `record_key_sql`)."""
-    message = f"{kind}:{int(record_id)}".encode()
+def record_key(kind: str, record_id: int | str) -> int:
+    """The record key of one record (what the database computes in `record_key_sql`).
+    The id is a number, or a text identifier (a person's network identity)."""
+    ident = record_id if isinstance(record_id, str) else int(record_id)
+    message = f"{kind}:{ident}".encode()
     return hmac.new(statistics_key(), message, hashlib.sha256).digest()[0]
 
 
@@ -68,7 +70,7 @@ def sqlite_record_key(kind, record_id):
     """The SQLite function behind `record_key_sql`."""
     if record_id is None:
         return 0
-    return record_key(str(kind), int(record_id))
+    return record_key(str(kind), record_id if isinstance(record_id, str) else int(record_id))
 
 
 def record_key_sql(kind: str, id_sql: str) -> tuple[str, list]:

@@ -4,9 +4,11 @@ The counting rules are written down in docs/statistics/counting-rules.md; this
 module implements them and nothing else (disclosure control is applied later,
 by `apps.statistics.disclosure`). Every count is done in the database where the
 two databases allow it: person-level facts are grouped per person in SQL and
-then per cell, so that a million cases never travel to Python. Only persons
-whose age group the clear birth year cannot settle (turning 18 in the year
-exploitation began) have their encrypted birth date read.
+then per cell, so that a million cases never travel to Python. A "person" is an
+identity: the persons of different records that an app linked as one (apps.linkage,
+through the `PersonIdentity` contract of apps.statistics.sources), or the record
+alone. Only persons whose age group the clear birth year cannot settle (turning 18
+in the year exploitation began) have their encrypted birth date read.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from django.db.models.functions import Cast, TruncMonth
 
 from apps.core.db_router import reading_reports
 from apps.core.db_router import report_connection as connection
-from apps.statistics import age, cellkey
+from apps.statistics import age, cellkey, sources
 
 NOT_RECORDED = "unknown"
 TRAFFICKING = "trafficking"
@@ -190,6 +192,9 @@ FACT_COLUMNS = (
     "region",
 )
 INT_COLUMNS = {"identified", "labour", "sexual", "recorded", "birth_year", "began_year"}
+# Columns of one identity, listed only for the persons whose age needs the full date: the
+# lowest and highest person id of her records, her linked identity (or NULL), the start.
+ROW_COLUMNS = ("person_id", "person_hi", "linked", "began")
 EDGE = -1  # the branch that lists, one row each, persons whose age needs the full date
 COUNTRIES, ANY_COUNTRY, CHANNELS, ANY_CHANNEL = 100, 101, 102, 103
 
@@ -213,6 +218,87 @@ def _sql_year(expression: str) -> str:
 
 def _sql_date(value: date):
     return value if connection.vendor == "postgresql" else value.isoformat()
+
+
+def _agreed(expression: str) -> str:
+    """A clear column over an identity's records: the value when the records that have
+    one agree, else NULL ("not recorded"). One record: its own value."""
+    return f"CASE WHEN MIN({expression}) = MAX({expression}) THEN MIN({expression}) END"
+
+
+def identity_join(person_id_sql: str) -> tuple[str, str, list]:
+    """(join, identity expression, parameters) that give each row whose person id is
+    `person_id_sql` its identity: `ni.identity` when an app linked the person to others
+    (apps.statistics.sources.person_identity), else NULL. Empty without a provider."""
+    provider = sources.person_identity()
+    if provider is None:
+        return "", "NULL", []
+    sql, params = provider.sql()
+    return (
+        f" LEFT JOIN ({sql}) ni ON ni.person_id = {person_id_sql}",
+        "ni.identity",
+        list(params),
+    )
+
+
+def identity_key_sql(person_id_sql: str, linked_sql: str) -> tuple[str, list]:
+    """The record key of an identity: from the linked identity when there is one (the
+    same in every report whatever records of hers it covers), else the person's own
+    record key as before linkage."""
+    person_sql, person_params = cellkey.record_key_sql(cellkey.PERSON, person_id_sql)
+    provider = sources.person_identity()
+    if provider is None:
+        return person_sql, person_params
+    linked_key, linked_params = cellkey.record_key_sql(provider.kind, linked_sql)
+    return (
+        f"CASE WHEN {linked_sql} IS NULL THEN {person_sql} ELSE {linked_key} END",
+        [*person_params, *linked_params],
+    )
+
+
+def persons_of_identity(identity: str, cases) -> list[int]:
+    """The persons of the given cases that make up a linked identity (for the few whose
+    age needs the full birth date)."""
+    provider = sources.person_identity()
+    if provider is None:
+        return []
+    sql, params = provider.sql()
+    statement = f"SELECT ni.person_id FROM ({sql}) ni WHERE ni.identity = %s"  # noqa: S608
+    with connection.cursor() as cur:
+        # The provider's fixed SQL; the identity is a parameter.
+        cur.execute(statement, [*params, identity])
+        linked = [int(r[0]) for r in cur.fetchall()]
+    return sorted(set(cases.filter(person_id__in=linked).values_list("person_id", flat=True)))
+
+
+def identities_of(person_ids, kind: str) -> dict[int, tuple[str, int]]:
+    """{person id: (identity, record key)} for tables of other apps that count distinct
+    persons: persons linked as one (sources.PersonIdentity) share an identity and a
+    record key (of the identity, under `kind`); any other person is her own identity
+    with her own record key under `kind`, as before linkage."""
+    ids = sorted({int(p) for p in person_ids})
+    linked: dict[int, str] = {}
+    provider = sources.person_identity()
+    if provider is not None and ids:
+        sql, params = provider.sql()
+        with connection.cursor() as cur:
+            for start in range(0, len(ids), 5000):
+                chunk = ids[start : start + 5000]
+                marks = ", ".join(["%s"] * len(chunk))
+                # The provider's fixed SQL; the ids are parameters.
+                cur.execute(
+                    f"SELECT ni.person_id, ni.identity FROM ({sql}) ni"  # noqa: S608
+                    f" WHERE ni.person_id IN ({marks})",
+                    [*params, *chunk],
+                )
+                linked.update((int(p), str(i)) for p, i in cur.fetchall())
+    out = {}
+    for pk in ids:
+        if pk in linked:
+            out[pk] = (linked[pk], cellkey.record_key(f"{kind}:identity", linked[pk]))
+        else:
+            out[pk] = (f"p{pk}", cellkey.record_key(kind, pk))
+    return out
 
 
 def _person_statement(cases, date_to: date, grouping_sets, with_lists: bool):
@@ -246,24 +332,39 @@ def _person_statement(cases, date_to: date, grouping_sets, with_lists: bool):
         .query.sql_with_params()
     )
     forms = "vc.forms_text"
-    person_key_sql, person_key_params = cellkey.record_key_sql(cellkey.PERSON, "vc.person_id")
+    # One row per identity: linked persons of several records (apps.statistics.sources.
+    # PersonIdentity) are one person; a person linked to no one is herself.
+    join, linked, join_params = identity_join("c.person_id")
+    if join:
+        case_sql = f"SELECT c.*, {linked} AS linked FROM ({case_sql}) c{join}"  # noqa: S608
+        case_params = (*case_params, *join_params)
+        identity = "COALESCE(vc.linked, 'p' || CAST(vc.person_id AS TEXT))"
+    else:
+        identity = "vc.person_id"
+    linked_sql = "MAX(vc.linked)" if join else "NULL"
+    person_key_sql, person_key_params = identity_key_sql("MIN(vc.person_id)", linked_sql)
+    # Clear columns over an identity's records; "", and "U" for sex, are not recorded.
+    sex = f"NULLIF(NULLIF(vc.{qn('person__sex')}, ''), 'U')"
+    birth_year = f"vc.{qn('person__birth_year')}"
+    citizenship = f"NULLIF(vc.{qn('person__citizenship')}, '')"
+    region = f"NULLIF(vc.{qn('person__region')}, '')"
     labour = " OR ".join(f"{forms} LIKE %s" for _c in LABOUR_CODES)
     sexual = " OR ".join(f"{forms} LIKE %s" for _c in SEXUAL_CODES)
     # Built from fixed fragments only; every value is a parameter.
     facts_sql = (
-        "SELECT vc.person_id AS person_id,"  # noqa: S608
+        f"SELECT {identity} AS identity, MIN(vc.person_id) AS person_id,"  # noqa: S608
+        f" MAX(vc.person_id) AS person_hi, {linked_sql} AS linked,"
         " MAX(CASE WHEN vc.identified_on <= %s THEN 1 ELSE 0 END) AS identified,"
         f" MAX(CASE WHEN {labour} THEN 1 ELSE 0 END) AS labour,"
         f" MAX(CASE WHEN {sexual} THEN 1 ELSE 0 END) AS sexual,"
         f" MAX(CASE WHEN {forms} LIKE %s THEN 1 ELSE 0 END) AS recorded,"
         " MIN(COALESCE(vc.exploitation_began_on, vc.opened_on)) AS began,"
-        f" MAX(vc.{qn('person__sex')}) AS sex, MAX(vc.{qn('person__birth_year')}) AS birth_year,"
+        f" {_agreed(sex)} AS sex, {_agreed(birth_year)} AS birth_year,"
         f" MAX(CASE WHEN vc.countries_text LIKE %s THEN 1 ELSE 0 END) AS has_country,"
         f" MAX(CASE WHEN vc.{qn('recruitment_channel')} <> '' THEN 1 ELSE 0 END) AS has_channel,"
-        f" MAX(vc.{qn('person__citizenship')}) AS citizenship,"
-        f" MAX(vc.{qn('person__region')}) AS region,"
+        f" {_agreed(citizenship)} AS citizenship, {_agreed(region)} AS region,"
         f" {person_key_sql} AS rkey"
-        " FROM vc GROUP BY vc.person_id"
+        f" FROM vc GROUP BY {identity}"
     )
     facts_params = (
         [_sql_date(date_to)]
@@ -278,8 +379,7 @@ def _person_statement(cases, date_to: date, grouping_sets, with_lists: bool):
     branches, params = [], []
 
     def branch(set_id, values: dict, rest: str, extra_params=()):
-        cols = [_sql_text(values.get(c, "NULL")) for c in FACT_COLUMNS]
-        cols += [_sql_text(values.get(c, "NULL")) for c in ("person_id", "began")]
+        cols = [_sql_text(values.get(c, "NULL")) for c in FACT_COLUMNS + ROW_COLUMNS]
         n, k = values.get("n", "COUNT(*)"), values.get("k", "SUM(f.rkey)")
         branches.append(f"SELECT {set_id}, {', '.join(cols)}, {n}, {k} {rest}")
         params.extend(extra_params)
@@ -291,7 +391,12 @@ def _person_statement(cases, date_to: date, grouping_sets, with_lists: bool):
     edges = ", ".join(str(d) for d in _edge_differences())
     branch(
         EDGE,
-        {**columns, "person_id": "f.person_id", "began": "f.began", "n": "1", "k": "f.rkey"},
+        {
+            **columns,
+            **{c: f"f.{c}" for c in ROW_COLUMNS},
+            "n": "1",
+            "k": "f.rkey",
+        },
         f"FROM facts f WHERE {year_sql} - f.birth_year IN ({edges})",
     )
     if with_lists:
@@ -307,16 +412,16 @@ def _person_statement(cases, date_to: date, grouping_sets, with_lists: bool):
         branch(
             COUNTRIES,
             per_value,
-            f"FROM (SELECT DISTINCT e.value AS value, vc.person_id AS person_id"  # noqa: S608
+            f"FROM (SELECT DISTINCT e.value AS value, {identity} AS identity"  # noqa: S608
             f" FROM vc, {unnest} WHERE {recorded}) d"
-            " JOIN facts f ON f.person_id = d.person_id GROUP BY d.value",
+            " JOIN facts f ON f.identity = d.identity GROUP BY d.value",
         )
         branch(
             CHANNELS,
             per_value,
-            f"FROM (SELECT DISTINCT {channel} AS value, vc.person_id AS person_id"  # noqa: S608
+            f"FROM (SELECT DISTINCT {channel} AS value, {identity} AS identity"  # noqa: S608
             f" FROM vc WHERE {channel} <> '') d"
-            " JOIN facts f ON f.person_id = d.person_id GROUP BY d.value",
+            " JOIN facts f ON f.identity = d.identity GROUP BY d.value",
         )
         # Persons with any value: from the per-person flags, without another pass.
         branch(
@@ -334,11 +439,15 @@ def _person_statement(cases, date_to: date, grouping_sets, with_lists: bool):
     with connection.cursor() as cur:
         cur.execute(statement, [*case_params, *facts_params, *params])
         for row in cur.fetchall():
-            values = dict(zip(FACT_COLUMNS + ("person_id", "began"), row[1:-2], strict=True))
-            for c in INT_COLUMNS | {"person_id"}:
+            values = dict(zip(FACT_COLUMNS + ROW_COLUMNS, row[1:-2], strict=True))
+            for c in INT_COLUMNS | {"person_id", "person_hi"}:
                 if values[c] is not None:
                     values[c] = int(values[c])
             results.setdefault(row[0], []).append((values, int(row[-2] or 0), int(row[-1] or 0)))
+    for values, _n, _k in results.get(EDGE, []):
+        # A linked identity of several records whose age needs the full date: its persons.
+        if values["linked"] and values["person_hi"] != values["person_id"]:
+            values["persons"] = persons_of_identity(values["linked"], cases)
     return results
 
 
@@ -368,16 +477,19 @@ def _resolve_ages(results, set_id: int, grouping: tuple[str, ...]) -> Counter:
             out.add(tuple(values[c] for c in rest) + (group,), n, grouped.key_sums[key])
     edge = [(values, k) for values, _n, k in results.get(EDGE, [])]
     if edge:
-        birth_dates = dict(
-            Person.objects.filter(id__in=[v["person_id"] for v, _k in edge]).values_list(
-                "id", "birth_date"
-            )
-        )
+        ids = {p for v, _k in edge for p in v.get("persons") or [v["person_id"]]}
+        birth_dates = dict(Person.objects.filter(id__in=ids).values_list("id", "birth_date"))
         for values, k in edge:
             began = values["began"]
             if isinstance(began, str):
                 began = date.fromisoformat(began[:10])
-            group = age.age_group(birth_dates.get(values["person_id"], ""), began)
+            groups = {
+                age.age_group(birth_dates.get(p, ""), began)
+                for p in values.get("persons") or [values["person_id"]]
+            }
+            # Records of one identity that settle the age must agree; else unknown.
+            settled = groups - {age.UNKNOWN}
+            group = settled.pop() if len(settled) == 1 else age.UNKNOWN
             out.add(tuple(values[c] for c in rest) + (group,), 1, k)
     return out
 

@@ -150,11 +150,7 @@ def notes(scope: ReportScope) -> list[str]:
             "identified as a victim by the competent authority in the period. Each person "
             "counts once in each table, however many cases they have."
         ),
-        _(
-            "Persons are counted within each organisation: until records are linked "
-            "across organisations, a person helped by two organisations counts twice in a "
-            "report over both."
-        ),
+        *_linkage_notes(),
         _(
             "Identified: formally identified as a victim by the competent authority by the "
             "end of the period. Presumed: a trafficking case without that identification."
@@ -209,6 +205,21 @@ def notes(scope: ReportScope) -> list[str]:
             )
         )
     return out
+
+
+def _linkage_notes() -> list[str]:
+    """How persons of several organisations are counted: the rule only, never how many
+    records were linked (comparing that with the counts would tell something)."""
+    provider = sources.person_identity()
+    if provider is None:
+        return [
+            _(
+                "Persons are counted within each organisation: until records are linked "
+                "across organisations, a person helped by two organisations counts twice "
+                "in a report over both."
+            )
+        ]
+    return [str(note) for note in provider.notes]
 
 
 def perturbation_note() -> str:

@@ -22,6 +22,15 @@ CONTRACT (keep stable; apps code against it):
   `domains` lists the fixed codes of a dimension shown even when zero.
 - `perturbed=False` only for sums that are not counts of records (bed-nights-like
   amounts); such tables are still suppressed like the others.
+
+PERSON IDENTITY (the same contract's second part): one app may also say which `Person`
+rows of different records are one person, so that the report counts her once across
+organisations. Its `statistics_tables.py` then holds `PERSON_IDENTITY =
+PersonIdentity(...)`: `sql()` returns SQL (and its parameters) of a query with the
+columns `person_id` and `identity` (text, at most one row per person) for the linked
+persons only; a person without a row is her own identity. With no provider every
+`Person` row counts as one person, as before. apps.linkage provides it from its network
+clusters; the statistics app never imports it.
 """
 
 from __future__ import annotations
@@ -57,19 +66,40 @@ class SourceTable:
     notes: tuple = ()  # lazy translated notes added to the report's notes
 
 
+@dataclass(frozen=True)
+class PersonIdentity:
+    sql: Callable[[], tuple[str, list]]  # SELECT person_id, identity ... (linked persons)
+    kind: str = "person_identity"  # the record-key kind of an identity (cell-key noise)
+    notes: tuple = ()  # lazy translated notes: the rule, never how many were linked
+
+
+def _table_modules():
+    for config in apps.get_app_configs():
+        module_name = f"{config.name}.statistics_tables"
+        if config.name.startswith("apps.") and find_spec(module_name) is not None:
+            yield import_module(module_name)
+
+
+@lru_cache(maxsize=1)
+def person_identity() -> PersonIdentity | None:
+    """The app that says which persons of different records are one person, or None."""
+    found = [m.PERSON_IDENTITY for m in _table_modules() if hasattr(m, "PERSON_IDENTITY")]
+    if len(found) > 1:
+        raise ValueError("Two apps say which persons are one person; keep one.")
+    return found[0] if found else None
+
+
 @lru_cache(maxsize=1)
 def source_tables() -> tuple[SourceTable, ...]:
     """Every domain app's report tables, in the order of INSTALLED_APPS."""
     out: list[SourceTable] = []
     names: set[str] = set()
-    for config in apps.get_app_configs():
-        module_name = f"{config.name}.statistics_tables"
-        if config.name.startswith("apps.") and find_spec(module_name) is not None:
-            for table in import_module(module_name).TABLES:
-                if table.name in names:
-                    raise ValueError(f"Two report tables are named {table.name}")
-                names.add(table.name)
-                out.append(table)
+    for module in _table_modules():
+        for table in getattr(module, "TABLES", ()):
+            if table.name in names:
+                raise ValueError(f"Two report tables are named {table.name}")
+            names.add(table.name)
+            out.append(table)
     return tuple(out)
 
 

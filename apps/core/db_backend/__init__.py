@@ -1,0 +1,1 @@
+"""PostgreSQL for Koldoo: Django's backend with a patient connect (see base.py)."""
