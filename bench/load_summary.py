@@ -137,6 +137,19 @@ def main() -> None:
     restarts = args.folder / "worker_restarts.log"
     lines = restarts.read_text().splitlines() if restarts.exists() else []
     print(f"\nJob worker restarts during the run: {len(lines)}.")
+    waited = {
+        name: _count(args.folder / log, "retrying for a few seconds")
+        for name, log in (("web server", "server.log"), ("job worker", "worker.log"))
+    }
+    print(
+        "Connections that waited for PostgreSQL instead of failing (apps.core.db_backend): "
+        + ", ".join(f"{n} in the {name}" for name, n in waited.items())
+        + "."
+    )
+
+
+def _count(path: Path, text: str) -> int:
+    return sum(text in line for line in path.read_text().splitlines()) if path.exists() else 0
 
 
 if __name__ == "__main__":

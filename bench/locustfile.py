@@ -278,9 +278,10 @@ class RegisterImporter(SignedIn):
             if status is None:
                 # No job: the import ran inside the request; the page says how it went.
                 return '<li class="success">' in page.text
-            if status.group(1) in ("done", "succeeded", "successful"):
+            # apps.operations.models.Job.Status: queued, running, done, failed.
+            if status.group(1) == "done":
                 return True
-            if status.group(1) in ("failed", "cancelled") or time.monotonic() > deadline:
+            if status.group(1) == "failed" or time.monotonic() > deadline:
                 return False
             time.sleep(2)  # the page's own htmx polling interval
             page = self.client.get(url, headers={"HX-Request": "true"}, name=name + " (poll)")

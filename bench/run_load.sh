@@ -11,7 +11,7 @@
 # sources), then --people more fictitious people with cases imported into the demo NGO's
 # register (bench/bench_import.py's generator, `manage.py import_register`).
 #
-# --restart-at SECONDS after the start restarts PostgreSQL (0: no restart). The database
+# --restart-at SECONDS after Locust starts restarts PostgreSQL (0: no restart). The database
 # is koldoo_load on KOLDOO_LOAD_POSTGRES (default postgres://postgres@127.0.0.1:5432),
 # dropped and made again; KOLDOO_LOAD_PG_RESTART is the restart command (default
 # `pg_ctlcluster 15 main restart`, which needs the right to restart that server).
@@ -106,7 +106,7 @@ echo "== gunicorn and the job worker on 127.0.0.1:$PORT"
 .venv/bin/gunicorn koldoo.wsgi:application --config koldoo/gunicorn_conf.py \
   --bind "127.0.0.1:$PORT" --workers 3 --threads 4 --timeout 60 \
   --access-logfile "$OUT/access.log" --error-logfile "$OUT/gunicorn.log" \
-  --forwarded-allow-ips 127.0.0.1 &
+  --forwarded-allow-ips 127.0.0.1 2> "$OUT/server.log" &
 pids+=($!)
 # deploy/koldoo-worker.service: systemd restarts the worker 3 s after it stops
 # (Restart=always); each restart is counted here.

@@ -17,6 +17,10 @@ from apps.core.secret_paths import redact_path
 
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms'
 logger_class = "koldoo.gunicorn_conf.SecretPathLogger"
+# Longer than the reverse proxy keeps idle upstream connections (nginx keepalive_timeout
+# 60 s, deploy/nginx.conf): otherwise gunicorn (2 s by default) closes a connection nginx
+# is about to reuse, and a POST sent on it fails (seen in bench/run_load.sh).
+keepalive = 75
 
 
 class SecretPathLogger(Logger):

@@ -178,6 +178,13 @@ class HearingResultSerializer(serializers.Serializer):
     status = choice(HearingStatus.choices)
     result = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     next_on = serializers.DateField(required=False, allow_null=True)
+    version = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        help_text="The hearing's version as you read it; if someone changed the status, "
+        "result or next date since, the change is refused (400 on version).",
+    )
 
 
 class ChargeInputSerializer(serializers.Serializer):
@@ -202,14 +209,20 @@ class HearingSerializer(serializers.ModelSerializer):
     proceeding = serializers.IntegerField(source="proceeding_id")
     stage = serializers.IntegerField(source="stage_id", required=False, allow_null=True)
     status = choice(HearingStatus.choices, required=False)
+    version = serializers.SerializerMethodField(
+        help_text="Send it back with PATCH so that a colleague's change is not overwritten."
+    )
 
     class Meta:
         model = Hearing
         fields = [
             "id", "proceeding", "stage", "starts_at", "court", "courtroom", "judge",
-            "attendees", "status", "result", "next_on",
+            "attendees", "status", "result", "next_on", "version",
         ]  # fmt: skip
-        read_only_fields = ["id"]
+        read_only_fields = ["id", "version"]
+
+    def get_version(self, hearing) -> str:
+        return services.hearing_outcome_tag(hearing)
 
 
 class DeadlineSerializer(serializers.ModelSerializer):
@@ -681,7 +694,8 @@ class ProceedingViewSet(
         parser_classes=[JSONParser, FormParser],
     )
     def protection_decision(self, request, pk=None, item_id=None):
-        """Record whether a protective measure was granted or refused, by whom and when."""
+        """Record whether a protective measure was granted or refused, by whom and when;
+        once only (a request decided already answers 400 on version)."""
         proceeding = self.get_object()
         item = proceeding.protection_requests.filter(pk=int(item_id)).first()
         if item is None:
@@ -761,7 +775,7 @@ class HearingViewSet(
     _Legal, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin
 ):
     """Hearings of the member's proceedings. ?proceeding= filters; PATCH records the
-    status, result and next date."""
+    status, result and next date (with the `version` read, refused if changed since)."""
 
     serializer_class = HearingSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -779,6 +793,7 @@ class HearingViewSet(
                 status=d["status"],
                 result=d.get("result", ""),
                 next_on=d.get("next_on"),
+                seen=d.get("version") or None,
                 request=request,
             )
         )

@@ -248,6 +248,9 @@ class HearingResultForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=HearingStatus.choices)
     result = _text(_("Result"), rows=2)
     next_on = _date(_("Next hearing on"))
+    # The outcome as this form showed it (services.hearing_outcome_tag): a colleague's
+    # change since then refuses the save instead of being overwritten.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
 
 class DeadlineForm(forms.Form):

@@ -20,6 +20,7 @@ from apps.accounts.roles import Permission
 from apps.core import audit
 from apps.core.crypto import decrypt_bytes, encrypt_bytes
 from apps.core.date_rules import check_due_dates, check_past_events
+from apps.core.errors import StaleEdit
 from apps.core.models import AuditEntry
 from apps.legal.deadlines import due_date
 from apps.legal.models import (
@@ -283,6 +284,11 @@ def record_decision(*, membership, stage: Stage, data: dict, request=None) -> St
                 }
             )
     with transaction.atomic():
+        # The check above read the page's copy; two lawyers submitting together both
+        # pass it, so the row is locked and read again before the decision is written.
+        current = Stage.objects.select_for_update().filter(pk=stage.pk).first()
+        if current is None or current.decision:
+            raise ValidationError(_("This stage already has its decision."))
         stage.decision = decision
         stage.decided_on = decided_on
         stage.ended_on = data.get("ended_on") or decided_on
@@ -336,12 +342,17 @@ def add_deadline(*, membership, proceeding, rule, counted_from: date, stage=None
 
 def meet_deadline(*, membership, deadline: Deadline, met_on: date | None = None,
                   request=None) -> Deadline:  # fmt: skip
-    """Mark a deadline as met (the complaint or appeal was filed)."""
+    """Mark a deadline as met (the complaint or appeal was filed). Once only: StaleEdit
+    when it is met already (a colleague, or this page opened before), so the day they
+    recorded is not replaced by today."""
     _require(membership)
     _same_org(membership, deadline.proceeding)
     met_on = met_on or timezone.localdate()
     check_past_events({"met_on": met_on})
     with transaction.atomic():
+        current = Deadline.objects.select_for_update().filter(pk=deadline.pk).first()
+        if current is None or current.met_on is not None:
+            raise StaleEdit()
         deadline.met_on = met_on
         deadline.save(update_fields=["met_on"])
         _audit(AuditEntry.Action.CHANGE, membership, deadline, request, met=True)
@@ -539,6 +550,11 @@ def record_verdict(*, membership, charge: Charge, stage: Stage, outcome: str, de
     elif sentence and any(v not in (None, "", False) for v in sentence.values()):
         raise ValidationError({"outcome": _("Only a conviction carries a sentence.")})
     with transaction.atomic():
+        # Two lawyers recording a verdict on the same charge at once: the second waits for
+        # the first and is refused instead of failing on the one-verdict constraint.
+        Charge.objects.select_for_update().filter(pk=charge.pk).first()
+        if Verdict.objects.filter(charge_id=charge.pk).exists():
+            raise ValidationError(_("This charge already has a verdict."))
         verdict = Verdict.objects.create(
             charge=charge,
             stage=stage,
@@ -613,14 +629,30 @@ def _check_next(next_on, starts_at) -> None:
     check_due_dates({"next_on": next_on})
 
 
+def hearing_outcome_tag(hearing: Hearing) -> str:
+    """A short tag of a hearing's status, result and next date as they are now. A form
+    (or an API client) sends back the tag it was shown; a different one means someone
+    changed the outcome since. No version column is needed for three fields."""
+    next_on = hearing.next_on.isoformat() if hearing.next_on else ""
+    seen = f"{hearing.status}|{hearing.result}|{next_on}"
+    return hashlib.sha256(seen.encode()).hexdigest()[:16]
+
+
 def record_hearing_result(*, membership, hearing: Hearing, status: str, result: str = "",
-                          next_on=None, request=None) -> Hearing:  # fmt: skip
+                          next_on=None, seen: str | None = None, request=None) -> Hearing:  # fmt: skip
+    """Record or correct a hearing's status, result and next date. `seen` is
+    hearing_outcome_tag() of the hearing as the form showed it: if a colleague changed
+    the outcome since, StaleEdit is raised rather than overwriting theirs (None skips the
+    check, for API clients that send no tag)."""
     _require(membership)
     _same_org(membership, hearing.proceeding)
     if status == HearingStatus.HELD and hearing.starts_at > timezone.now():
         raise ValidationError({"status": _("A hearing still to come cannot have been held.")})
     _check_next(next_on, hearing.starts_at)
     with transaction.atomic():
+        current = Hearing.objects.select_for_update().filter(pk=hearing.pk).first()
+        if current is None or (seen and seen != hearing_outcome_tag(current)):
+            raise StaleEdit()
         hearing.status = status
         hearing.result = (result or "").strip()
         hearing.next_on = next_on
@@ -673,11 +705,15 @@ def record_contact_attempt(*, membership, participant, data: dict, request=None)
 
 
 def stop_participation(*, membership, participant, stopped_on: date, request=None) -> Participant:
-    """The victim or witness no longer takes part (withdrew, unreachable, left)."""
+    """The victim or witness no longer takes part (withdrew, unreachable, left). Once
+    only: StaleEdit when a colleague recorded it already, so their day is kept."""
     _require(membership)
     _same_org(membership, participant.proceeding)
     check_past_events({"stopped_on": stopped_on})
     with transaction.atomic():
+        current = Participant.objects.select_for_update().filter(pk=participant.pk).first()
+        if current is None or not current.takes_part:
+            raise StaleEdit()
         participant.takes_part = False
         participant.stopped_on = stopped_on
         participant.save(update_fields=["takes_part", "stopped_on"])
@@ -703,6 +739,9 @@ def request_protection(*, membership, proceeding, measure: str, requested_on: da
 
 def decide_protection(*, membership, item: ProtectionRequest, status: str, decided_by: str,
                       decided_on: date, request=None) -> ProtectionRequest:  # fmt: skip
+    """Record whether a protective measure was granted or refused. Once only: StaleEdit
+    when the request is decided already (a colleague submitted first, or this form was
+    opened before), so the decision they recorded is never replaced silently."""
     _require(membership)
     _same_org(membership, item.proceeding)
     if status not in (ProtectionStatus.GRANTED, ProtectionStatus.REFUSED):
@@ -711,6 +750,9 @@ def decide_protection(*, membership, item: ProtectionRequest, status: str, decid
     if decided_on < item.requested_on:
         raise ValidationError({"decided_on": _("The decision cannot precede the request.")})
     with transaction.atomic():
+        current = ProtectionRequest.objects.select_for_update().filter(pk=item.pk).first()
+        if current is None or current.status != ProtectionStatus.REQUESTED:
+            raise StaleEdit()
         item.status, item.decided_by, item.decided_on = status, decided_by.strip(), decided_on
         item.save(update_fields=["status", "decided_by", "decided_on"])
         _audit(AuditEntry.Action.CHANGE, membership, item, request, status=status)

@@ -17,7 +17,7 @@ from apps.core.form_actions import add_service_error, submit
 from apps.legal import forms, selectors, services
 from apps.legal.calendar_feed import feed_for
 from apps.legal.models import HearingStatus, StageType
-from apps.people.services import NotAllowed
+from apps.people.services import NotAllowed, StaleEdit
 
 
 def _legal(request):
@@ -153,7 +153,12 @@ def _render_proceeding(request, m, p, status=200, **bound):
     for h in data["hearings"]:
         h.result_form = bound.get(f"result_{h.pk}") or forms.HearingResultForm(
             prefix=f"result-{h.pk}",
-            initial={"status": h.status, "result": h.result, "next_on": h.next_on},
+            initial={
+                "status": h.status,
+                "result": h.result,
+                "next_on": h.next_on,
+                "seen": services.hearing_outcome_tag(h),
+            },
         )
     for pt in data["participants"]:
         pt.contact_form = bound.get(f"contact_{pt.pk}") or forms.ContactAttemptForm(
@@ -321,7 +326,7 @@ def hearing_result(request, pk, hearing_id):
         request, form,
         lambda d: services.record_hearing_result(
             membership=m, hearing=hearing, status=d["status"], result=d["result"],
-            next_on=d["next_on"], request=request,
+            next_on=d["next_on"], seen=d["seen"] or None, request=request,
         ),
         success=_("Hearing updated."),
         **_back_to_proceeding(request, m, p, f"result_{hearing.pk}"),
@@ -348,8 +353,18 @@ def deadline_add(request, pk):
 def deadline_met(request, pk, deadline_id):
     m, p = _posting(request, pk)
     deadline = selectors.one_of(p.deadlines.all(), deadline_id)
-    services.meet_deadline(membership=m, deadline=deadline, request=request)
-    messages.success(request, _("Deadline marked as met."))
+    try:
+        services.meet_deadline(membership=m, deadline=deadline, request=request)
+    except StaleEdit:
+        # A colleague (or another tab) marked it first: their day stays.
+        messages.warning(
+            request, _("This deadline was already marked as met; the date recorded was kept.")
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Deadline marked as met."))
     if request.POST.get("next") == "tasks":
         return redirect("legal_deadlines")
     return redirect("legal_proceeding", pk=p.pk)

@@ -8,7 +8,7 @@ work on one spelling of each name.
 
 Privacy: records are decrypted by the caller and handed over as Python values;
 DuckDB runs in memory with spilling to disk switched off, so nothing decrypted is
-written to a file (tests/test_linkage_engine.py checks the directory stays empty).
+written to a file (tests/test_linkage_cli.py checks the directory stays empty).
 
 Scale: the model is splink's; the same settings run on splink's Spark backend
 (`splink.SparkAPI`) when one machine is outgrown: only `_db_api()` changes
@@ -34,8 +34,9 @@ DEFAULT_THRESHOLD = 0.5
 # from: the shipped model's u probabilities are kept.
 MIN_RECORDS_TO_ESTIMATE = 1000
 # EM compares every pair of people with the same names, or with the same date of
-# birth: past this many records those blocks cost more than the whole prediction, and
-# the shipped m probabilities are used as they are.
+# birth: those blocks grow with the square of the namesakes (87 million pairs at
+# 1,000,000 generated records), so past this many records the shipped m
+# probabilities are used as they are.
 EM_UP_TO = 200_000
 
 
@@ -371,8 +372,10 @@ def link(
     """Candidate pairs (id, id, probability, agreeing fields) at or above `threshold`,
     and with `clusters` each id's cluster id. `train` re-estimates the u
     probabilities and the prior on the records themselves (default: when there are
-    enough of them); m probabilities come from the shipped model. `population` is the
-    size of the register the records were picked from (incremental runs)."""
+    enough of them); `em` also fits the m probabilities to them, averaged with the
+    shipped model's (default: from MIN_RECORDS_TO_ESTIMATE to EM_UP_TO records).
+    `population` is the size of the register the records were picked from
+    (incremental runs)."""
     rows = feature_rows(records)
     if len(rows) < 2:
         return LinkResult([], {r["unique_id"]: r["unique_id"] for r in rows} if clusters else None)

@@ -97,6 +97,9 @@ def _build_session() -> SparkSession:
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.eventLog.enabled", "false")
         .config("spark.sql.catalogImplementation", "in-memory")
+        # Spark makes this directory at start even when no table is saved: not in the
+        # working directory.
+        .config("spark.sql.warehouse.dir", os.path.join(local_dir, "warehouse"))
     )
     if url.startswith("local"):
         # Spark's 200 shuffle partitions are meant for clusters; a few suit one machine.
