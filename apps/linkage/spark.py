@@ -104,6 +104,10 @@ def _build_session() -> SparkSession:
     if url.startswith("local"):
         # Spark's 200 shuffle partitions are meant for clusters; a few suit one machine.
         builder = builder.config("spark.sql.shuffle.partitions", "8")
+        # Here the driver is the executor: Spark's 1 GB heap ran out at 100,000 records.
+        builder = builder.config(
+            "spark.driver.memory", os.environ.get("KOLDOO_SPARK_DRIVER_MEMORY") or "4g"
+        )
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
