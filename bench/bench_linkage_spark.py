@@ -3,7 +3,7 @@
 
     pip install -r requirements-spark.txt   # PySpark, in a virtualenv of its own
     KOLDOO_ENV=demo python bench/bench_linkage_spark.py [--sizes 10000 100000]
-        [--threshold 0.9] [--master local[2]]
+        [--threshold P] [--master local[2]]
 
 For each size, the same generated records (apps.linkage.generate, seed 7) are linked
 by `engine.link` as `link_people` runs it, first on the in-memory DuckDB, then on
@@ -55,7 +55,7 @@ def main():
     spark.session()
     start_seconds = time.perf_counter() - started
     print(f"Spark {spark.session().version}, master {spark.master()}, ", end="")
-    print(f"session started in {start_seconds:.1f} s", flush=True)
+    print(f"session started in {start_seconds:.1f} s, threshold {args.threshold}", flush=True)
     print()
     print("| records | backend | seconds | pairs | pairs in both | largest difference |")
     print("| --- | --- | --- | --- | --- | --- |")

@@ -11,8 +11,10 @@ DuckDB runs in memory with spilling to disk switched off, so nothing decrypted i
 written to a file (tests/test_linkage_cli.py checks the directory stays empty).
 
 Scale: the model is splink's; the same settings run on splink's Spark backend
-(`splink.SparkAPI`) when one machine is outgrown: only `_db_api()` changes
-(docs/decisions/0027-duplicate-detection-with-splink.md).
+(`KOLDOO_LINKAGE_BACKEND=spark`, apps.linkage.spark) when one machine is outgrown:
+`_db_api()` picks the backend, every SQL condition is declared in DuckDB's dialect so
+that splink translates it for Spark, and results are read through `_local()` (a small
+in-memory DuckDB) whichever backend computed them (decision 0036).
 """
 
 import json
