@@ -205,11 +205,33 @@ def fake_1000(threshold):
     return out
 
 
-def generated(n, threshold, *, names="realistic", splink_defaults=True):
+GRID = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999)
+
+
+def print_grid(label, scored, truth):
+    """Precision, recall and F1 of our pairs over a grid of thresholds, and the best."""
+    print(f"\n{label}: threshold grid ({len(truth):,} true pairs)\n")
+    print("| threshold | pairs | precision | recall | F1 |")
+    print("| --- | --- | --- | --- | --- |")
+    best_at, _f1 = best_threshold(scored, truth)
+    for t in sorted((*GRID, round(best_at, 4))):
+        found = at_threshold(scored, t)
+        p, r, f1 = scores(found, truth)
+        mark = " (best)" if t == round(best_at, 4) else ""
+        print(f"| {t}{mark} | {len(found):,} | {p:.3f} | {r:.3f} | {f1:.3f} |")
+    print(flush=True)
+
+
+def generated(n, threshold, *, names="realistic", splink_defaults=True, grid=False):
     records = generate(n, seed=7, names=names)
     label = f"generated {n:,}" + (" (demo names)" if names == "demo" else "")
     truth = true_pairs(records)
-    found, seconds = ours(records, threshold)
+    if grid:  # scored down to 0.01 once: the figures at `threshold` and over the grid
+        scored, seconds = ours(records, 0.01, scored=True)
+        print_grid(label, scored, truth)
+        found = at_threshold(scored, threshold)
+    else:
+        found, seconds = ours(records, threshold)
     out = [(label, n, "Koldoo linker", *scores(found, truth), seconds)]
     _progress(out[-1])
     if splink_defaults:
@@ -265,7 +287,18 @@ def main():
     parser.add_argument(
         "--no-splink", action="store_true", help="skip splink's defaults on generated data"
     )
+    parser.add_argument(
+        "--grid", action="store_true", help="P/R/F1 of ours over a grid of thresholds"
+    )
+    parser.add_argument(
+        "--log-prior", action="store_true", help="print splink's estimate of the prior"
+    )
     args = parser.parse_args()
+    if args.log_prior:
+        import logging
+
+        logging.basicConfig(format="  splink: %(message)s")
+        logging.getLogger("splink").setLevel(logging.INFO)
     if args.train:
         started = time.perf_counter()
         engine.save_model(engine.train_model(generate(20_000, seed=101)))
@@ -273,7 +306,11 @@ def main():
     results = [] if args.no_fake else fake_1000(args.threshold)
     for n in args.sizes:
         results += generated(
-            n, args.threshold, names=args.names, splink_defaults=not args.no_splink
+            n,
+            args.threshold,
+            names=args.names,
+            splink_defaults=not args.no_splink,
+            grid=args.grid,
         )
     print(f"\nthreshold {args.threshold}\n")
     print("| data | records | method | precision | recall | F1 | wall time | per 1M records |")
