@@ -287,8 +287,9 @@ def test_another_organisations_admin_cannot_pick_my_organisation(
 
 
 def test_organisation_that_does_not_share_is_not_in_the_coordinators_report(
-    client, login, org, coordinator, two_victims
+    client, login, org, coordinator, two_victims, exact_counts
 ):
+    # exact_counts: cell-key noise may publish a count of two as zero (other record ids).
     login(coordinator)
     period = {"from": f"{LAST_YEAR}-01-01", "to": f"{LAST_YEAR}-12-31"}
 

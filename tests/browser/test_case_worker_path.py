@@ -110,6 +110,8 @@ def test_validation_error_keeps_what_was_typed(page, org, make_member):
     page.fill("input[name=birth_date]", "31.02.1999")
     page.fill("input[name=phones]", "+996 555 123 456")
     page.click("main form button[type=submit]")
+    # The form is sent once its draft is sealed (decision 0032): wait for the answer.
+    page.wait_for_selector(".errorlist")
     assert page.locator(".errorlist").count() >= 1
     assert page.input_value("input[name=family_name]") == "Осмонова"
     assert page.input_value("input[name=phones]") == "+996 555 123 456"
