@@ -224,7 +224,7 @@ def print_grid(label, scored, truth):
 
 def generated(n, threshold, *, names="realistic", splink_defaults=True, grid=False):
     records = generate(n, seed=7, names=names)
-    label = f"generated {n:,}" + (" (demo names)" if names == "demo" else "")
+    label = f"generated {n:,}" + (f" ({names} names)" if names != "realistic" else "")
     truth = true_pairs(records)
     if grid:  # scored down to 0.01 once: the figures at `threshold` and over the grid
         scored, seconds = ours(records, 0.01, scored=True)
@@ -279,9 +279,10 @@ def main():
     parser.add_argument("--train", action="store_true")
     parser.add_argument(
         "--names",
-        choices=["realistic", "demo"],
+        choices=["realistic", "dense", "demo"],
         default="realistic",
-        help="generated names: realistic frequencies, or the demo's short lists (before)",
+        help="generated names: fitted to published counts, the earlier steeper draw, or"
+        " the demo's short lists",
     )
     parser.add_argument("--no-fake", action="store_true", help="skip fake_1000")
     parser.add_argument(
@@ -301,7 +302,10 @@ def main():
         logging.getLogger("splink").setLevel(logging.INFO)
     if args.train:
         started = time.perf_counter()
-        engine.save_model(engine.train_model(generate(20_000, seed=101)))
+        training = generate(20_000, seed=101)
+        engine.save_model(
+            engine.train_model(training), prior_recall=engine.prior_rules_recall(training)
+        )
         print(f"model retrained in {time.perf_counter() - started:.1f} s")
     results = [] if args.no_fake else fake_1000(args.threshold)
     for n in args.sizes:

@@ -160,3 +160,31 @@ def test_the_look_reads_as_a_phrase_in_the_audit_trail(
     login(make_member(org, "auditor"))
     html = client.get("/audit/").content.decode()
     assert "number of other organisations that may hold the person" in html
+
+
+def api(client, login, member, person_id):
+    login(member)
+    return client.get(f"/api/v1/duplicates/people/{person_id}/known-elsewhere/")
+
+
+def test_the_api_answers_the_same_count_and_audits_it(client, login, three_orgs, held_three_times):
+    consent(held_three_times)
+    r = api(client, login, three_orgs[0], held_three_times.person_id)
+    assert r.status_code == 200
+    assert r.json() == {"person": held_three_times.person_id, "known_to_other_organisations": 2}
+    entry = AuditEntry.objects.filter(detail__known_elsewhere=True).latest("id")
+    assert entry.detail["shown"] == [held_three_times.person_id]
+
+
+def test_the_api_says_nothing_without_consent_or_to_others(
+    client, login, org, make_member, three_orgs, held_three_times
+):
+    here, there, _far = three_orgs
+    person_id = held_three_times.person_id
+    assert api(client, login, here, person_id).status_code == 404  # no consent yet
+    consent(held_three_times)
+    r = api(client, login, there, person_id)  # another organisation, which holds her too
+    assert r.status_code == 404 and b"known_to" not in r.content
+    r = api(client, login, make_member(org, "monitor"), person_id)  # may not view people
+    assert r.status_code in (403, 404) and b"known_to" not in r.content
+    assert not AuditEntry.objects.filter(detail__known_elsewhere=True).exists()

@@ -1,10 +1,12 @@
-"""REST API of the duplicate finder: the entry-time check (EDIT_PEOPLE) and the review
-queue with decisions, merges and undo (MERGE_PEOPLE), through the same selectors and
+"""REST API of the duplicate finder: the entry-time check (EDIT_PEOPLE), the review
+queue with decisions, merges and undo (MERGE_PEOPLE), and "known to N other
+organisations" (VIEW_PEOPLE, after a referral consent), through the same selectors and
 services as the pages."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,7 +15,9 @@ from apps.api.permissions import HasMembership
 from apps.core import audit
 from apps.core.models import AuditEntry
 from apps.linkage import selectors, services
+from apps.linkage.network import known_elsewhere_for
 from apps.linkage.views import typed_person
+from apps.people.selectors import person_for
 
 
 class CheckSerializer(serializers.Serializer):
@@ -145,3 +149,36 @@ class MergeUndoView(APIView):
         except services.MergeRefused as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         return Response({"merge": merge.pk, "undone": True})
+
+
+class KnownElsewhereView(APIView):
+    """GET how many other organisations may hold a person of the caller's organisation:
+    the case page's line, by the same rule (apps.linkage.network.known_elsewhere_for),
+    audited the same way. 404 when nothing may be said: another organisation's person,
+    no referral consent in force, or no linkage run yet. Never which organisations."""
+
+    permission_classes = [HasMembership]
+    required_permission = Permission.VIEW_PEOPLE
+
+    @extend_schema(
+        responses=inline_serializer(
+            "KnownElsewhere",
+            {
+                "person": serializers.IntegerField(),
+                "known_to_other_organisations": serializers.IntegerField(),
+            },
+        ),
+    )
+    def get(self, request, person_id):
+        person = person_for(request.membership, person_id)
+        n = known_elsewhere_for(request.membership, person)
+        if n is None:
+            raise NotFound()
+        audit.shown(
+            request.membership,
+            [person],
+            target_type="person",
+            request=request,
+            detail={"known_elsewhere": True},
+        )
+        return Response({"person": person.pk, "known_to_other_organisations": n})

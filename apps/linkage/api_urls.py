@@ -15,4 +15,9 @@ urlpatterns = [
         api.MergeUndoView.as_view(),
         name="api_merge_undo",
     ),
+    path(
+        "duplicates/people/<int:person_id>/known-elsewhere/",
+        api.KnownElsewhereView.as_view(),
+        name="api_known_elsewhere",
+    ),
 ]

@@ -29,16 +29,17 @@ from splink import DuckDBAPI, Linker, block_on
 from apps.linkage.features import features_of
 
 MODEL_FILE = Path(__file__).with_name("model.json")
-# "More likely than not": with term frequencies and EM on the file the probabilities
-# of true matches with one field wrong sit between 0.5 and 0.9 (bench/RESULTS.md).
+# "More likely than not": with the prior estimated without chance agreements the
+# probabilities are close to calibrated, and 0.5 is within 0.001 of the best F1 at
+# 100,000 and 1,000,000 generated records (decision 0039, bench/RESULTS.md).
 DEFAULT_THRESHOLD = 0.5
 # Fewer records than this are too few to estimate the data's own name frequencies
 # from: the shipped model's u probabilities are kept.
 MIN_RECORDS_TO_ESTIMATE = 1000
 # EM compares every pair of people with the same names, or with the same date of
 # birth: those blocks grow with the square of the namesakes (87 million pairs at
-# 1,000,000 generated records), so past this many records the shipped m
-# probabilities are used as they are.
+# 1,000,000 records drawn from short name lists), so past this many records the
+# shipped m probabilities are used as they are.
 EM_UP_TO = 200_000
 
 
@@ -93,6 +94,14 @@ _SOME_NAME_CLOSE = " OR ".join(
 )
 
 
+_NO_EVIDENCE = {
+    "m_probability": 0.5,
+    "u_probability": 0.5,
+    "fix_m_probability": True,
+    "fix_u_probability": True,
+}
+
+
 def comparisons() -> list[dict]:
     """The comparisons, most informative levels first (splink takes the first level
     whose condition holds)."""
@@ -107,21 +116,23 @@ def comparisons() -> list[dict]:
                     "null",
                     null=True,
                 ),
-                _level(
-                    '"given_f_l" = "given_f_r" AND "family_f_l" = "family_f_r"',
-                    "exact",
-                    tf="names_sorted",
-                ),
-                # After "exact", equal sorted names are the swapped ones (and splink
-                # takes the term frequencies from this plain equality).
-                _level('"names_sorted_l" = "names_sorted_r"', "swapped", tf="names_sorted"),
+                # Term frequencies of the names as written in their fields, for both
+                # levels: splink weighs a name's frequency against the u of the level
+                # that is a plain equality on the frequency column, which must be
+                # "exact" (it was "swapped" once, whose u is fifteen times smaller: every
+                # exact name lost four bits; decision 0039).
+                _level('"names_ordered_l" = "names_ordered_r"', "exact", tf="names_ordered"),
+                # After "exact", equal sorted names are the swapped ones.
+                _level('"names_sorted_l" = "names_sorted_r"', "swapped", tf="names_ordered"),
                 _level(
                     f"{_jw('given_f', 'given_f', 0.88)} AND {_jw('family_f', 'family_f', 0.9)}",
                     "close",
+                    tf="names_ordered",
                 ),
                 _level(
                     f"{_jw('given_f', 'family_f', 0.88)} AND {_jw('family_f', 'given_f', 0.9)}",
                     "close swapped",
+                    tf="names_ordered",
                 ),
                 _level(
                     '"family_f_l" = "family_f_r" AND ("given_f_l" IS NULL OR "given_f_r" IS NULL)',
@@ -131,7 +142,7 @@ def comparisons() -> list[dict]:
                     '"given_f_l" = "given_f_r" AND ("family_f_l" IS NULL OR "family_f_r" IS NULL)',
                     "given, family unknown",
                 ),
-                _level(_ONE_EXACT_OTHER_CLOSE, "one exact, other two letters"),
+                _level(_ONE_EXACT_OTHER_CLOSE, "one exact, other two letters", tf="names_ordered"),
                 _level(
                     f"{_ONE_NAME_MISSING} AND ({_SOME_NAME_CLOSE})", "one name unknown, other close"
                 ),
@@ -153,7 +164,8 @@ def comparisons() -> list[dict]:
             "comparison_description": "father's name from the patronymic",
             "comparison_levels": [
                 _level(_null("patronymic_f"), "null", null=True),
-                _level('"patronymic_f_l" = "patronymic_f_r"', "exact"),
+                # A common father's name agreeing says less than a rare one.
+                _level('"patronymic_f_l" = "patronymic_f_r"', "exact", tf="patronymic_f"),
                 _level(_jw("patronymic_f", "patronymic_f", 0.88), "close"),
                 _level("ELSE", "else"),
             ],
@@ -186,11 +198,16 @@ def comparisons() -> list[dict]:
         _shared_list("document", "documents"),
         {
             "output_column_name": "sex",
-            "comparison_description": "sex",
+            "comparison_description": "sex: only a difference counts",
+            # Names are gendered: two people with the same names are nearly always of
+            # one sex, matches or not, so the same sex is no evidence beyond the names
+            # (weighing it doubled the odds of every namesake). A different sex is
+            # evidence against.
             "comparison_levels": [
                 _level(_null("sex"), "null", null=True),
-                _level('"sex_l" = "sex_r"', "exact"),
-                _level("ELSE", "else"),
+                # m and u fixed equal: a weight of zero.
+                {**_level('"sex_l" = "sex_r"', "same"), **_NO_EVIDENCE},
+                _level("ELSE", "differ"),
             ],
         },
     ]
@@ -208,55 +225,81 @@ def _shared_list(name, column):
     }
 
 
-# Blocks on names alone grow with the square of the data (namesakes are many): below
-# NAME_BLOCKING_UP_TO records people with the same names are compared whatever their
-# dates; above, the birth year must agree too. Below WIDE_BLOCKING_UP_TO records
-# (a file checked before an import) one name alone is enough, as in splink's tutorial.
-NAME_BLOCKING_UP_TO = 50_000
+# Which pairs are compared at all. The rules of ALWAYS are selective whatever the
+# register; each rule of BY_BUDGET finds pairs the others miss (a record without a
+# date, a wrong year) but grows with the square of the people sharing its key, so it is
+# used only where it makes at most PAIR_BUDGET pairs on this register. How many
+# namesakes a register holds, not its size, decides: a million people with a country's
+# spread of names share names in about 7 million pairs, a million drawn from short lists
+# in 87 million (bench/RESULTS.md "Linkage").
+PAIR_BUDGET = 20_000_000
+# Below WIDE_BLOCKING_UP_TO records (a file checked before an import) one name alone
+# is enough, as in splink's tutorial.
 WIDE_BLOCKING_UP_TO = 5_000
 
+ALWAYS = [
+    block_on("names_sorted", "dob_year"),
+    block_on("dob"),
+    "l.dob_swapped = r.dob",
+    # The family name and year with the given name's initial: without it a common
+    # family name in one year is tens of thousands of people in a national register.
+    "l.family_f = r.family_f AND l.dob_year = r.dob_year"
+    " AND substr(l.given_f, 1, 1) = substr(r.given_f, 1, 1)",
+    block_on("given_f", "dob_ym"),
+    "l.given_f = r.given_f AND l.dob_year = r.dob_year"
+    " AND substr(l.family_f, 1, 1) = substr(r.family_f, 1, 1)",
+    block_on("given_f", "patronymic_f", "dob_year"),
+    block_on("phone"),
+    block_on("document"),
+]
+# (columns whose equality makes the rule's pairs, the rule), most useful first.
+BY_BUDGET = [
+    (("names_sorted",), block_on("names_sorted")),
+    (("family_f", "dob_year"), block_on("family_f", "dob_year")),
+    (("given_f", "patronymic_f"), block_on("given_f", "patronymic_f")),
+    (("family_f", "patronymic_f"), block_on("family_f", "patronymic_f")),
+]
+WIDE = [
+    block_on("family_f"),
+    block_on("given_f"),
+    "l.family_f = r.family_f AND substr(l.given_f, 1, 1) = substr(r.given_f, 1, 1)",
+    "l.given_f = r.given_f AND substr(l.family_f, 1, 2) = substr(r.family_f, 1, 2)",
+]
 
-def blocking_rules(n: int = 0) -> list:
-    """Which pairs are compared at all: each rule is selective, together they cover a
-    name typo with a known date, swapped names, a swapped or partial date, and a
-    shared number whatever the name."""
-    rules = [
-        block_on("names_sorted", "dob_year"),
-        block_on("dob"),
-        "l.dob_swapped = r.dob",
-        # Above NAME_BLOCKING_UP_TO the family name and year also need the given
-        # name's initial: a common family name in one year is tens of thousands of
-        # people in a national register (82 million pairs in 1,000,000 generated
-        # records, against 9 million with the initial).
-        block_on("family_f", "dob_year")
-        if n <= NAME_BLOCKING_UP_TO
-        else "l.family_f = r.family_f AND l.dob_year = r.dob_year"
-        " AND substr(l.given_f, 1, 1) = substr(r.given_f, 1, 1)",
-        block_on("given_f", "dob_ym"),
-        "l.given_f = r.given_f AND l.dob_year = r.dob_year"
-        " AND substr(l.family_f, 1, 1) = substr(r.family_f, 1, 1)",
-        block_on("given_f", "patronymic_f", "dob_year"),
-        block_on("phone"),
-        block_on("document"),
-    ]
-    if n <= NAME_BLOCKING_UP_TO:
-        rules += [
-            block_on("family_f", "given_f"),
-            block_on("names_sorted"),
-            block_on("given_f", "patronymic_f"),
-        ]
+
+def pairs_by_key(table, columns: tuple[str, ...]) -> int:
+    """How many pairs of records of `table` (an Arrow table of feature rows) agree on
+    every one of `columns`: the size of a blocking rule on them."""
+    con = duckdb.connect(":memory:")
+    con.execute("SET temp_directory = ''")  # decrypted values stay in memory
+    con.register("feature_rows", table)
+    known = " AND ".join(f'"{c}" IS NOT NULL' for c in columns)
+    keys = ", ".join(f'"{c}"' for c in columns)
+    # Our own column names only: no input reaches the SQL text.
+    sql = f"SELECT count(*) AS c FROM feature_rows WHERE {known} GROUP BY {keys}"  # noqa: S608
+    (pairs,) = con.execute(f"SELECT coalesce(sum(c * (c - 1) // 2), 0) FROM ({sql})").fetchone()  # noqa: S608
+    con.close()
+    return int(pairs)
+
+
+def blocking_rules(table=None, n: int = 0) -> list:
+    """Which pairs are compared: ALWAYS, the rules of BY_BUDGET this register can
+    afford (all of them without a `table` to count on), and one name alone on a small
+    file. Together they cover a name typo with a known date, swapped names, a swapped
+    or partial date, a shared number whatever the name, and (within budget) a record
+    without a date."""
+    rules = list(ALWAYS)
+    for columns, rule in BY_BUDGET:
+        if table is None or pairs_by_key(table, columns) <= PAIR_BUDGET:
+            rules.append(rule)
     if n <= WIDE_BLOCKING_UP_TO:
-        rules += [
-            block_on("family_f"),
-            block_on("given_f"),
-            "l.family_f = r.family_f AND substr(l.given_f, 1, 1) = substr(r.given_f, 1, 1)",
-            "l.given_f = r.given_f AND substr(l.family_f, 1, 2) = substr(r.family_f, 1, 2)",
-        ]
+        rules += WIDE
     return rules
 
 
-def settings(model: dict | None = None, n: int = 0) -> dict:
-    """The splink settings: our comparisons, with the trained m and u of `model`."""
+def settings(model: dict | None = None, n: int = 0, table=None) -> dict:
+    """The splink settings: our comparisons, with the trained m and u of `model`, and
+    the blocking rules `table` (the feature rows, when given) can afford."""
     out = {
         "link_type": "dedupe_only",
         "unique_id_column_name": "unique_id",
@@ -268,7 +311,7 @@ def settings(model: dict | None = None, n: int = 0) -> dict:
                 else r.get_blocking_rule("duckdb").blocking_rule_sql,
                 "sql_dialect": "duckdb",  # translated for Spark (decision 0036)
             }
-            for r in blocking_rules(n)
+            for r in blocking_rules(table, n)
         ],
         "comparisons": comparisons(),
         "retain_intermediate_calculation_columns": True,
@@ -385,8 +428,9 @@ def link(
     if train is None:
         train = len(rows) >= MIN_RECORDS_TO_ESTIMATE
     db_api = _db_api()
-    table = db_api.register(_columns(rows))
-    chosen = settings(model, len(rows))
+    columns = _columns(rows)
+    table = db_api.register(columns)
+    chosen = settings(model, len(rows), columns)
     if not train:
         # The prior is that of the whole register when only part of it is linked.
         chosen["probability_two_random_records_match"] = small_set_prior(population or len(rows))
@@ -394,7 +438,13 @@ def link(
     if train or model is None:
         if em is None:  # EM on files big enough to train on, while its blocks stay small
             em = MIN_RECORDS_TO_ESTIMATE <= len(rows) <= EM_UP_TO
-        fitted = estimate(linker, len(rows), em=em or model is None)
+        fitted = estimate(
+            linker,
+            len(rows),
+            em=em or model is None,
+            table=columns,
+            recall=(model or {}).get("prior_rules_recall", PRIOR_RECALL),
+        )
         if fitted:
             linker = Linker(table, fitted, log_level=None)
     predictions = linker.inference.predict(threshold_match_probability=threshold)
@@ -431,10 +481,31 @@ def train_model(records) -> Linker:
     return linker
 
 
-# Pairs these rules find are near-certain matches; the prior is their count over the
-# share of all matches they are assumed to find (splink's deterministic estimate). The
-# first rule (same whole date and one name the same) keeps that share close to the
-# assumed 0.7 also where names carry typos or one name is missing.
+def _sql(rule) -> str:
+    return rule if isinstance(rule, str) else rule.get_blocking_rule("duckdb").blocking_rule_sql
+
+
+def prior_rules_recall(records) -> float:
+    """The share of true pairs (records with the same `cluster`) that PRIOR_RULES find:
+    learnt with the m probabilities instead of assuming splink's customary 0.7."""
+    rows = feature_rows(records)
+    con = duckdb.connect(":memory:")
+    con.execute("SET temp_directory = ''")
+    con.register("feature_rows", _columns(rows))
+    found = " OR ".join(f"({_sql(r)})" for r in PRIOR_RULES)
+    # Our own rules and column names only: no input reaches the SQL text.
+    hits, pairs = con.execute(
+        f"SELECT count(*) FILTER (WHERE {found}), count(*) FROM feature_rows l"  # noqa: S608
+        " JOIN feature_rows r ON l.cluster = r.cluster AND l.unique_id < r.unique_id"
+    ).fetchone()
+    con.close()
+    return hits / pairs if pairs else PRIOR_RECALL
+
+
+# Pairs these rules find are near-certain matches; the prior is their count, less the
+# pairs they find by chance, over the share of all matches they find (estimate_prior).
+# The first rule (same whole date and one name the same) keeps that share high also
+# where names carry typos or one name is missing.
 PRIOR_RULES = [
     "l.dob = r.dob AND (l.given_f = r.given_f OR l.family_f = r.family_f)",
     block_on("names_sorted", "dob_year"),
@@ -446,13 +517,60 @@ PRIOR_RULES = [
 # average keeps both (docs/decisions/0027).
 SHIPPED_M_WEIGHT = 1.0
 
+# The share of matches PRIOR_RULES find when the shipped model does not say
+# (prior_rules_recall, learnt from labelled records): splink's customary value.
+PRIOR_RECALL = 0.7
 
-def estimate(linker: Linker, n: int, *, em: bool) -> dict | None:
-    """Fit the model to the data: the prior from near-certain rules, the u
-    probabilities from random pairs, and with `em` the m probabilities too (averaged
-    with the starting model's). Returns the settings to predict with when they are
-    not the linker's own."""
-    linker.training.estimate_probability_two_random_records_match(PRIOR_RULES, recall=0.7)
+
+def chance_agreements(table) -> float:
+    """How many pairs of different people PRIOR_RULES are expected to find by chance
+    in `table` (feature rows): namesakes born the same year, people born the same day
+    who share a given or a family name. Names and dates are taken as independent
+    among different people; document numbers do not agree by chance."""
+    n = table.num_rows
+    total = n * (n - 1) / 2 or 1
+    same_names = pairs_by_key(table, ("names_sorted",))
+    same_day = pairs_by_key(table, ("dob",))
+    one_name = (
+        pairs_by_key(table, ("given_f",))
+        + pairs_by_key(table, ("family_f",))
+        - pairs_by_key(table, ("given_f", "family_f"))
+    ) / total
+    same_year = pairs_by_key(table, ("dob_year",)) / total
+    # Namesakes born the same day satisfy both rules: counted once.
+    return same_names * same_year + same_day * one_name - same_names * (same_day / total)
+
+
+def estimate_prior(linker: Linker, table, recall: float = PRIOR_RECALL) -> float:
+    """The probability that two records picked at random are the same person:
+    splink's count of pairs near-certain rules find, less those expected by chance,
+    over the share of matches the rules find (`recall`: the shipped model's, learnt
+    from labelled records, else splink's customary 0.7). Without the chance
+    term the estimate grows with the register's namesakes (ten times the truth at
+    1,000,000 generated records, bench/RESULTS.md)."""
+    linker.training.estimate_probability_two_random_records_match(PRIOR_RULES, recall=recall)
+    n = table.num_rows
+    total = n * (n - 1) / 2 or 1
+    found = linker._settings_obj._probability_two_random_records_match * recall * total
+    # At least one pair in ten of those found stays: the chance term is an estimate.
+    matches = max(found - chance_agreements(table), found / 10)
+    prior = matches / recall / total
+    linker._settings_obj._probability_two_random_records_match = prior
+    return prior
+
+
+def estimate(
+    linker: Linker, n: int, *, em: bool, table=None, recall: float = PRIOR_RECALL
+) -> dict | None:
+    """Fit the model to the data: the prior from near-certain rules less chance
+    agreements (with `table`, the feature rows), the u probabilities from random
+    pairs, and with `em` the m probabilities too (averaged with the starting
+    model's). Returns the settings to predict with when they are not the linker's
+    own."""
+    if table is not None:
+        estimate_prior(linker, table, recall)
+    else:
+        linker.training.estimate_probability_two_random_records_match(PRIOR_RULES, recall=recall)
     linker.training.estimate_u_using_random_sampling(max_pairs=min(2e6, n * n / 2), seed=1)
     if not em:
         return None
@@ -511,7 +629,7 @@ def _pairs(predictions) -> list[tuple[str, str, float, list[str]]]:
 M_FLOORS = {
     ("phone", "else"): 0.3,
     ("document", "else"): 0.3,
-    ("sex", "else"): 0.02,
+    ("sex", "differ"): 0.02,  # m of "same" is fixed (no evidence)
     ("birth_date", "else"): 0.02,
     ("patronymic", "else"): 0.05,
 }
@@ -519,7 +637,11 @@ M_FLOORS = {
 
 def _with_floors(model: dict) -> dict:
     for comparison in model["comparisons"]:
-        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        levels = [
+            lv
+            for lv in comparison["comparison_levels"]
+            if not lv.get("is_null_level") and not lv.get("fix_m_probability")
+        ]
         for level in levels:
             key = (comparison["output_column_name"], level["label_for_charts"])
             floor = M_FLOORS.get(key, 0.001)
@@ -528,16 +650,21 @@ def _with_floors(model: dict) -> dict:
             # A level never seen among random pairs is rare, not impossible.
             if level.get("u_probability") is None or level["u_probability"] < 1e-6:
                 level["u_probability"] = 1e-6
+        if any(lv.get("fix_m_probability") for lv in comparison["comparison_levels"]):
+            continue  # a fixed level's m is a weight of its own, not a share of one
         total = sum(lv["m_probability"] for lv in levels)
         for level in levels:
             level["m_probability"] /= total
     return model
 
 
-def save_model(linker: Linker, path: Path = MODEL_FILE) -> None:
-    """Keep a trained model's parameters (no data in it) as the shipped model."""
+def save_model(linker: Linker, path: Path = MODEL_FILE, *, prior_recall: float | None = None):
+    """Keep a trained model's parameters (no data in it) as the shipped model, with
+    the share of matches PRIOR_RULES find (prior_rules_recall) when given."""
     model = _with_floors(linker.misc.save_model_to_json(overwrite=True))
     model.pop("linker_uid", None)  # random per run: the file stays reproducible
+    if prior_recall is not None:
+        model["prior_rules_recall"] = round(prior_recall, 4)
     # Replaced at once: a linker starting meanwhile reads the old file or the new one.
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(model, indent=1, sort_keys=True))

@@ -182,6 +182,8 @@ class Features:
             "family_f": self.family or None,
             "patronymic_f": self.patronymic or None,
             "names_sorted": " ".join(names) or None,
+            # Both names in their fields, only when both are known (the "exact" level).
+            "names_ordered": f"{self.given} {self.family}" if self.given and self.family else None,
             "dob": self.birth.iso if self.birth.day else None,
             "dob_swapped": self.birth.swapped_iso or None,
             "dob_ym": f"{self.birth.year:04d}-{self.birth.month:02d}" if self.birth.month else None,

@@ -87,7 +87,7 @@ def _written_birth(born: date, rng: random.Random) -> str:
 
 def person(rng: random.Random, names: str = "realistic") -> dict:
     """One invented person (the truth)."""
-    name = (demo_names if names == "demo" else name_lists).make_name(rng)
+    name = demo_names.make_name(rng) if names == "demo" else name_lists.make_name(rng, names)
     return {
         **name,
         "born": date(1960, 1, 1) + timedelta(days=rng.randrange(48 * 365)),
@@ -127,7 +127,8 @@ def generate(
 ) -> list[dict]:
     """About `n` records; `duplicate_share` of them are further records of a person
     already written. Each record has `id` and `cluster` (the true person). `names` is
-    "realistic" (apps.linkage.name_lists) or "demo" (the demo's short lists)."""
+    "realistic" or "dense" (profiles of apps.linkage.name_lists) or "demo" (the demo's
+    short lists)."""
     rng = random.Random(seed)
     records = []
     cluster = 0
