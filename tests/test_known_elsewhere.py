@@ -188,3 +188,22 @@ def test_the_api_says_nothing_without_consent_or_to_others(
     r = api(client, login, make_member(org, "monitor"), person_id)  # may not view people
     assert r.status_code in (403, 404) and b"known_to" not in r.content
     assert not AuditEntry.objects.filter(detail__known_elsewhere=True).exists()
+
+
+def test_people_of_an_unfinished_import_are_not_linked(monkeypatch, three_orgs, make_person):
+    """A register import still writing may yet be rolled back: the network run leaves
+    its people out, as every page does."""
+    from apps.linkage.models import NetworkCluster
+    from apps.people.models import Person, RegisterImportRun
+
+    here, there, _far = three_orgs
+    settled = make_person(here, family_name="Сооронбаева", given_name="Айгүл")
+    writing = make_person(there, family_name="Sooronbaeva", given_name="Aigul")
+    run = RegisterImportRun.objects.create(
+        organization=there.organization, host="elsewhere.example", pid=1, thread=1
+    )
+    Person.objects.filter(pk=writing.pk).update(import_run=run)
+    monkeypatch.setenv("KOLDOO_LINKAGE_KEY", KEY)
+    call_command("link_network")
+    linked = set(NetworkCluster.objects.values_list("person_id", flat=True))
+    assert settled.pk in linked and writing.pk not in linked

@@ -21,16 +21,22 @@ from apps.people.numbers import looks_like_number, may_be_name, query_number_key
 NAME = "name"
 
 
-def people_visible_to(membership):
-    """The people this member may see: own organisation, person-level roles only.
-
-    People of a register import still writing (or interrupted and not yet rolled back,
-    RegisterImportRun) are left out: they exist only once the whole file is in."""
-    if membership is None or not membership.can(Permission.VIEW_PEOPLE):
-        return Person.objects.none()
-    return Person.objects.filter(organization_id=membership.organization_id).exclude(
+def people_settled():
+    """Every organisation's people, without those of a register import still writing
+    (or interrupted and not yet rolled back, RegisterImportRun): they exist only once
+    the whole file is in. For jobs over the whole network (network linkage); members
+    read through people_visible_to."""
+    return Person.objects.exclude(
         import_run__in=RegisterImportRun.objects.filter(finished_at__isnull=True).values("pk")
     )
+
+
+def people_visible_to(membership):
+    """The people this member may see: own organisation, person-level roles only, and
+    only people_settled."""
+    if membership is None or not membership.can(Permission.VIEW_PEOPLE):
+        return Person.objects.none()
+    return people_settled().filter(organization_id=membership.organization_id)
 
 
 def person_for(membership, person_id) -> Person:

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.linkage.models import Merge
 from apps.linkage.network import link_network, network_key
-from apps.people.models import Person
+from apps.people.selectors import people_settled
 
 
 class Command(BaseCommand):
@@ -18,7 +18,8 @@ class Command(BaseCommand):
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc))
         merged = Merge.objects.filter(undone_at__isnull=True).values("merged_id")
-        people = Person.objects.exclude(pk__in=merged).iterator(chunk_size=2000)
+        # Not the people of an import still writing: they may yet be rolled back.
+        people = people_settled().exclude(pk__in=merged).iterator(chunk_size=2000)
         result = link_network(people, key)
         self.stdout.write(
             f"{result['people']} people, {result['clusters']} clusters, "
