@@ -350,3 +350,51 @@ def test_a_verdict_recorded_by_a_colleague_first_is_not_overwritten(lawyer, coll
     assert "already has a verdict" in str(refused.value)
     charge.refresh_from_db()
     assert charge.verdict.outcome == "acquittal"
+
+
+def test_a_verdict_form_sent_after_a_colleagues_verdict_says_so(lawyer, proceeding, two_lawyers):
+    """The second lawyer's page still offered the charge: her form is refused with the
+    reason (not "Select a valid choice") and what she typed is kept."""
+    from apps.legal import services
+
+    trial = services.add_stage(
+        membership=lawyer,
+        proceeding=proceeding,
+        data={"stage_type": "first_instance", "started_on": days_ago(90)},
+    )
+    defendant = services.add_defendant(
+        membership=lawyer, proceeding=proceeding, data={"name": "Осмонов Эрлан"}
+    )
+    charge = services.add_charge(
+        membership=lawyer,
+        defendant=defendant,
+        article=services.find_article(edition="2021", number="159"),
+    )
+    first, second = two_lawyers
+    page = second.get(f"/legal/proceedings/{proceeding.pk}/").content.decode()
+    assert f'value="{charge.pk}"' in page  # offered while it has no verdict
+    url = f"/legal/proceedings/{proceeding.pk}/verdicts/"
+
+    def verdict(outcome, day, ground):
+        return {
+            "verdict-charge": charge.pk,
+            "verdict-stage": trial.pk,
+            "verdict-outcome": outcome,
+            "verdict-decided_on": day.isoformat(),
+            "verdict-ground": ground,
+        }
+
+    assert first.post(url, verdict("acquittal", days_ago(10), "")).status_code == 302
+    refused = second.post(url, verdict("dismissal", days_ago(9), "Срок давности истёк"))
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert "already has a verdict" in html and "Select a valid choice" not in html
+    assert "Срок давности истёк" in html
+    charge.refresh_from_db()
+    assert charge.verdict.outcome == "acquittal"
+    # Once it has one, the charge is no longer offered.
+    page = second.get(f"/legal/proceedings/{proceeding.pk}/").content.decode()
+    assert (
+        f'<option value="{charge.pk}"'
+        not in page.split('name="verdict-charge"')[1].split("</select>")[0]
+    )

@@ -210,10 +210,21 @@ class VerdictForm(forms.Form):
         super().__init__(*args, **kwargs)
         from apps.legal.models import Charge
 
-        self.fields["charge"].queryset = Charge.objects.filter(
-            defendant__proceeding=proceeding, verdict__isnull=True
-        ).select_related("article", "defendant")
-        self.fields["charge"].label_from_instance = lambda c: f"{c.defendant.name}: {c.label}"
+        charge = self.fields["charge"]
+        # Any charge of the proceeding is accepted, so that one a colleague gave a verdict
+        # meanwhile reaches record_verdict and its "already has a verdict" instead of
+        # "Select a valid choice"; only charges still without one are offered.
+        charge.queryset = Charge.objects.filter(defendant__proceeding=proceeding).select_related(
+            "article", "defendant"
+        )
+        charge.label_from_instance = lambda c: f"{c.defendant.name}: {c.label}"
+        charge.choices = [
+            ("", charge.empty_label),
+            *(
+                (c.pk, charge.label_from_instance(c))
+                for c in charge.queryset.filter(verdict__isnull=True)
+            ),
+        ]
         self.fields["stage"].queryset = proceeding.stages.filter(
             stage_type__in=[StageType.FIRST_INSTANCE, StageType.APPEAL, StageType.CASSATION]
         )
