@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.roles import CASE_WORK_ROLES, Permission
 from apps.cases.services import add_case_note, open_case
 from apps.core import audit
+from apps.core.index_rebuild import rekey_next_batch
 from apps.core.models import AuditEntry
 from apps.core.phones import phone_key
 from apps.core.selectors import reference_codes
@@ -280,21 +281,11 @@ def open_case_from_call(*, membership, call: Call, person_data: dict | None = No
 def rekey_calls(*, after: int, size: int) -> tuple[int, int] | None:
     """Bring the callers' phone keys of the next `size` calls after primary key `after`
     under the current index key (key rotation, apps.operations.key_rotation); returns
-    (last primary key, calls re-keyed), None past the last call. Run it in a
-    transaction: the rows are locked while rewritten, so an edit of one of them waits."""
-    calls = list(
-        Call.objects.select_for_update()
-        .filter(pk__gt=after)
-        .only("id", "organization_id", "caller_phone", "caller_phone_key")
-        .order_by("pk")[:size]
+    (last primary key, calls re-keyed), None past the last call (rekey_next_batch)."""
+    return rekey_next_batch(
+        Call.objects.only("id", "organization_id", "caller_phone", "caller_phone_key"),
+        after=after,
+        size=size,
+        field="caller_phone_key",
+        keys_for=lambda calls: [phone_key(c.organization_id, c.caller_phone) for c in calls],
     )
-    if not calls:
-        return None
-    stale = []
-    for call in calls:
-        key = phone_key(call.organization_id, call.caller_phone)
-        if key != call.caller_phone_key:
-            call.caller_phone_key = key
-            stale.append(call)
-    Call.objects.bulk_update(stale, ["caller_phone_key"])
-    return calls[-1].pk, len(stale)

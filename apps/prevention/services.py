@@ -16,6 +16,7 @@ from django.utils.translation import override
 from apps.accounts.roles import Permission
 from apps.core import audit
 from apps.core.crypto import blind_hash, organization_index_key, organization_index_keys
+from apps.core.index_rebuild import rekey_next_batch
 from apps.core.models import AuditEntry
 from apps.people.name_keys import name_tokens
 from apps.people.services import StaleEdit, require
@@ -323,22 +324,20 @@ def participant_keys(organization_id: int, name: str) -> list[int]:
 def rekey_participants(*, after: int, size: int) -> tuple[int, int] | None:
     """Bring the name keys of the next `size` participants after primary key `after`
     under the current index key (key rotation, apps.operations.key_rotation); returns
-    (last primary key, participants re-keyed), None past the last one. Run it in a
-    transaction: the rows are locked while rewritten."""
-    rows = list(Participant.objects.select_for_update().filter(pk__gt=after).order_by("pk")[:size])
-    if not rows:
-        return None
-    organization_of = dict(
-        Event.objects.filter(pk__in={p.event_id for p in rows}).values_list("pk", "organization_id")
+    (last primary key, participants re-keyed), None past the last one
+    (rekey_next_batch)."""
+
+    def keys_for(rows):
+        organization_of = dict(
+            Event.objects.filter(pk__in={p.event_id for p in rows}).values_list(
+                "pk", "organization_id"
+            )
+        )
+        return [participant_key(organization_of[p.event_id], p.name) for p in rows]
+
+    return rekey_next_batch(
+        Participant.objects.all(), after=after, size=size, field="name_key", keys_for=keys_for
     )
-    stale = []
-    for participant in rows:
-        key = participant_key(organization_of[participant.event_id], participant.name)
-        if key != participant.name_key:
-            participant.name_key = key
-            stale.append(participant)
-    Participant.objects.bulk_update(stale, ["name_key"])
-    return rows[-1].pk, len(stale)
 
 
 def training_sessions(event: Event):
