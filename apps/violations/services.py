@@ -283,32 +283,14 @@ def change_source(
         "reported_by": reported_by,
         "reported_on": data.get("reported_on"),
     }
-    with transaction.atomic():
-        _event_part_saved(membership, source.event, version)
-        changed = [k for k, v in values.items() if getattr(source, k) != v]
-        for k, v in values.items():
-            setattr(source, k, v)
-        source.save(update_fields=list(values))
-        audit.by_member(
-            AuditEntry.Action.CHANGE,
-            membership,
-            source,
-            request,
-            {"event": source.event_id, "fields": changed},
-        )
-    return source
+    return _change_event_part(membership, source, values, version, request)
 
 
 def delete_source(*, membership, source: Source, version: int | None, request=None) -> None:
     """Remove a source recorded by mistake (a linked witness's record itself stays)."""
     require(membership, Permission.DOCUMENT_VIOLATIONS)
     _own_event(membership, source.event)
-    with transaction.atomic():
-        _event_part_saved(membership, source.event, version)
-        audit.by_member(
-            AuditEntry.Action.DELETE, membership, source, request, {"event": source.event_id}
-        )
-        source.delete()
+    _delete_event_part(membership, source, version, request)
 
 
 def change_act(*, membership, act: Act, act_type, version: int | None, request=None) -> Act:
@@ -318,18 +300,7 @@ def change_act(*, membership, act: Act, act_type, version: int | None, request=N
     _own_event(membership, act.event)
     if act_type is None:
         raise ValidationError({"act_type": _("Choose the act the victim suffered.")})
-    with transaction.atomic():
-        _event_part_saved(membership, act.event, version)
-        act.act_type = act_type
-        act.save(update_fields=["act_type"])
-        audit.by_member(
-            AuditEntry.Action.CHANGE,
-            membership,
-            act,
-            request,
-            {"event": act.event_id, "fields": ["act_type"]},
-        )
-    return act
+    return _change_event_part(membership, act, {"act_type": act_type}, version, request)
 
 
 def delete_act(*, membership, act: Act, version: int | None, request=None) -> None:
@@ -337,12 +308,12 @@ def delete_act(*, membership, act: Act, version: int | None, request=None) -> No
     person record itself stays)."""
     require(membership, Permission.DOCUMENT_VIOLATIONS)
     _own_event(membership, act.event)
-    with transaction.atomic():
-        _event_part_saved(membership, act.event, version)
+
+    def keeps_another_act():
         if not Act.objects.filter(event_id=act.event_id).exclude(pk=act.pk).exists():
             raise ValidationError(_("An event keeps at least one victim's act."))
-        audit.by_member(AuditEntry.Action.DELETE, membership, act, request, {"event": act.event_id})
-        act.delete()
+
+    _delete_event_part(membership, act, version, request, check=keeps_another_act)
 
 
 def add_intervention(*, membership, event: Event, data: dict, request=None) -> Intervention:
@@ -402,6 +373,39 @@ def _event_part_saved(membership, event: Event, version: int | None) -> Event:
     return current
 
 
+def _change_event_part(membership, part, values: dict, version: int | None, request):
+    """Write `values` on a part of an event (a source, an act, an intervention, an
+    involvement) as a new version of the event (_event_part_saved), audited with the
+    fields that changed."""
+    with transaction.atomic():
+        _event_part_saved(membership, part.event, version)
+        changed = [k for k, v in values.items() if getattr(part, k) != v]
+        for k, v in values.items():
+            setattr(part, k, v)
+        part.save(update_fields=list(values))
+        audit.by_member(
+            AuditEntry.Action.CHANGE,
+            membership,
+            part,
+            request,
+            {"event": part.event_id, "fields": changed},
+        )
+    return part
+
+
+def _delete_event_part(membership, part, version: int | None, request, *, check=None) -> None:
+    """Remove a part of an event recorded by mistake, as a new version of the event;
+    `check` may refuse (ValidationError) once the event is locked."""
+    with transaction.atomic():
+        _event_part_saved(membership, part.event, version)
+        if check:
+            check()
+        audit.by_member(
+            AuditEntry.Action.DELETE, membership, part, request, {"event": part.event_id}
+        )
+        part.delete()
+
+
 def change_intervention(
     *, membership, intervention: Intervention, data: dict, version: int | None, request=None
 ) -> Intervention:
@@ -410,20 +414,7 @@ def change_intervention(
     require(membership, Permission.DOCUMENT_VIOLATIONS)
     _own_event(membership, intervention.event)
     values = _check_intervention(data)
-    with transaction.atomic():
-        _event_part_saved(membership, intervention.event, version)
-        changed = [k for k, v in values.items() if getattr(intervention, k) != v]
-        for k, v in values.items():
-            setattr(intervention, k, v)
-        intervention.save(update_fields=list(values))
-        audit.by_member(
-            AuditEntry.Action.CHANGE,
-            membership,
-            intervention,
-            request,
-            {"event": intervention.event_id, "fields": changed},
-        )
-    return intervention
+    return _change_event_part(membership, intervention, values, version, request)
 
 
 def delete_intervention(
@@ -432,16 +423,7 @@ def delete_intervention(
     """Remove an intervention recorded by mistake."""
     require(membership, Permission.DOCUMENT_VIOLATIONS)
     _own_event(membership, intervention.event)
-    with transaction.atomic():
-        _event_part_saved(membership, intervention.event, version)
-        audit.by_member(
-            AuditEntry.Action.DELETE,
-            membership,
-            intervention,
-            request,
-            {"event": intervention.event_id},
-        )
-        intervention.delete()
+    _delete_event_part(membership, intervention, version, request)
 
 
 def change_involvement(
@@ -471,20 +453,7 @@ def change_involvement(
         "position": position,
         "identity_confidential": bool(data.get("identity_confidential")),
     }
-    with transaction.atomic():
-        _event_part_saved(membership, involvement.event, version)
-        changed = [k for k, v in values.items() if getattr(involvement, k) != v]
-        for k, v in values.items():
-            setattr(involvement, k, v)
-        involvement.save(update_fields=list(values))
-        audit.by_member(
-            AuditEntry.Action.CHANGE,
-            membership,
-            involvement,
-            request,
-            {"event": involvement.event_id, "fields": changed},
-        )
-    return involvement
+    return _change_event_part(membership, involvement, values, version, request)
 
 
 def delete_involvement(
@@ -493,16 +462,7 @@ def delete_involvement(
     """Remove an involvement recorded by mistake (the person's record itself stays)."""
     require(membership, Permission.DOCUMENT_VIOLATIONS)
     _own_event(membership, involvement.event)
-    with transaction.atomic():
-        _event_part_saved(membership, involvement.event, version)
-        audit.by_member(
-            AuditEntry.Action.DELETE,
-            membership,
-            involvement,
-            request,
-            {"event": involvement.event_id},
-        )
-        involvement.delete()
+    _delete_event_part(membership, involvement, version, request)
 
 
 def record_intervention_response(
