@@ -167,3 +167,32 @@ def test_generated_names_have_the_spread_of_published_counts():
     dense = [name_lists.make_name(rng, "dense") for _ in range(40_000)]
     dense_family = Counter(p["family_name"] for p in dense)
     assert dense_family.most_common(1)[0][1] / len(dense) > 0.015  # the harder draw stays
+
+
+def test_a_crafted_file_cannot_make_a_quadratic_block(caplog):
+    """Thirty thousand rows with one phone would be 450 million pairs on the phone rule
+    alone: the rule is left out (and said so, without the value), the others stay."""
+    records = [
+        {**{k: v for k, v in r.items() if k != "cluster"}, "phones": ["+996 700 000 001"]}
+        for r in generate(30_000, seed=4)
+    ]
+    _db_api, columns, _table = _register(records)
+    assert engine.pairs_by_key(columns, ("phone",)) > engine.RULE_CAP
+    with caplog.at_level("WARNING", logger="apps.linkage.engine"):
+        rules = engine.blocking_rules(columns, len(records))
+    phone_rule = next(r for c, r in engine.ALWAYS if c == ("phone",))
+    assert phone_rule not in rules
+    assert engine.ALWAYS[0][1] in rules and engine.ALWAYS[1][1] in rules
+    assert "too many records agree" in caplog.text and "700" not in caplog.text
+
+
+def test_the_swapped_date_rule_is_counted_as_a_join():
+    records = [
+        {"id": 1, "family_name": "A", "given_name": "B", "birth_date": "1990-01-02"},
+        {"id": 2, "family_name": "C", "given_name": "D", "birth_date": "1990-01-02"},
+        {"id": 3, "family_name": "E", "given_name": "F", "birth_date": "1990-02-01"},
+    ]
+    _db_api, columns, _table = _register(records)
+    # 1990-02-01 swapped is 1990-01-02 (records 1 and 2), and 1990-01-02 swapped is
+    # 1990-02-01 (record 3): four ordered pairs.
+    assert engine.pairs_across(columns, "dob_swapped", "dob") == 4

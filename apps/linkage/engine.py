@@ -28,6 +28,8 @@ from splink import DuckDBAPI, Linker, block_on
 
 from apps.linkage.features import features_of
 
+logger = logging.getLogger(__name__)
+
 MODEL_FILE = Path(__file__).with_name("model.json")
 # "More likely than not": with the prior estimated without chance agreements the
 # probabilities are close to calibrated, and 0.5 is within 0.001 of the best F1 at
@@ -237,20 +239,33 @@ PAIR_BUDGET = 20_000_000
 # is enough, as in splink's tutorial.
 WIDE_BLOCKING_UP_TO = 5_000
 
+# A rule of ALWAYS is dropped only past RULE_CAP pairs: no register of people comes
+# near it (the largest makes 25 million at a million generated records), a crafted file
+# does (ten thousand rows with one phone are fifty million pairs), and it would exhaust
+# the machine before splink answered.
+RULE_CAP = 200_000_000
+# (what its pairs agree on, the rule); SWAPPED_DATE is counted as a join of its own.
+SWAPPED_DATE = ("dob_swapped", "dob")
 ALWAYS = [
-    block_on("names_sorted", "dob_year"),
-    block_on("dob"),
-    "l.dob_swapped = r.dob",
+    (("names_sorted", "dob_year"), block_on("names_sorted", "dob_year")),
+    (("dob",), block_on("dob")),
+    (SWAPPED_DATE, "l.dob_swapped = r.dob"),
     # The family name and year with the given name's initial: without it a common
     # family name in one year is tens of thousands of people in a national register.
-    "l.family_f = r.family_f AND l.dob_year = r.dob_year"
-    " AND substr(l.given_f, 1, 1) = substr(r.given_f, 1, 1)",
-    block_on("given_f", "dob_ym"),
-    "l.given_f = r.given_f AND l.dob_year = r.dob_year"
-    " AND substr(l.family_f, 1, 1) = substr(r.family_f, 1, 1)",
-    block_on("given_f", "patronymic_f", "dob_year"),
-    block_on("phone"),
-    block_on("document"),
+    (
+        ("family_f", "dob_year", "substr(given_f, 1, 1)"),
+        "l.family_f = r.family_f AND l.dob_year = r.dob_year"
+        " AND substr(l.given_f, 1, 1) = substr(r.given_f, 1, 1)",
+    ),
+    (("given_f", "dob_ym"), block_on("given_f", "dob_ym")),
+    (
+        ("given_f", "dob_year", "substr(family_f, 1, 1)"),
+        "l.given_f = r.given_f AND l.dob_year = r.dob_year"
+        " AND substr(l.family_f, 1, 1) = substr(r.family_f, 1, 1)",
+    ),
+    (("given_f", "patronymic_f", "dob_year"), block_on("given_f", "patronymic_f", "dob_year")),
+    (("phone",), block_on("phone")),
+    (("document",), block_on("document")),
 ]
 # (columns whose equality makes the rule's pairs, the rule), most useful first.
 BY_BUDGET = [
@@ -267,28 +282,60 @@ WIDE = [
 ]
 
 
-def pairs_by_key(table, columns: tuple[str, ...]) -> int:
-    """How many pairs of records of `table` (an Arrow table of feature rows) agree on
-    every one of `columns`: the size of a blocking rule on them."""
+def _feature_rows_db(table):
     con = duckdb.connect(":memory:")
     con.execute("SET temp_directory = ''")  # decrypted values stay in memory
     con.register("feature_rows", table)
-    known = " AND ".join(f'"{c}" IS NOT NULL' for c in columns)
-    keys = ", ".join(f'"{c}"' for c in columns)
-    # Our own column names only: no input reaches the SQL text.
+    return con
+
+
+def _key(expression: str) -> str:
+    return f'"{expression}"' if expression.isidentifier() else expression
+
+
+def pairs_by_key(table, columns: tuple[str, ...]) -> int:
+    """How many pairs of records of `table` (an Arrow table of feature rows) agree on
+    every one of `columns` (column names, or our own expressions on them): the size of a
+    blocking rule on them."""
+    con = _feature_rows_db(table)
+    known = " AND ".join(f"{_key(c)} IS NOT NULL" for c in columns)
+    keys = ", ".join(_key(c) for c in columns)
+    # Our own column names and expressions only: no input reaches the SQL text.
     sql = f"SELECT count(*) AS c FROM feature_rows WHERE {known} GROUP BY {keys}"  # noqa: S608
     (pairs,) = con.execute(f"SELECT coalesce(sum(c * (c - 1) // 2), 0) FROM ({sql})").fetchone()  # noqa: S608
     con.close()
     return int(pairs)
 
 
+def pairs_across(table, left: str, right: str) -> int:
+    """How many pairs a rule `l.left = r.right` makes on `table` (the swapped date)."""
+    con = _feature_rows_db(table)
+    (pairs,) = con.execute(
+        # Our own column names only: no input reaches the SQL text.
+        f"SELECT coalesce(sum(a.c * b.c), 0) FROM"  # noqa: S608
+        f' (SELECT "{left}" AS v, count(*) AS c FROM feature_rows GROUP BY 1) a JOIN'
+        f' (SELECT "{right}" AS v, count(*) AS c FROM feature_rows GROUP BY 1) b USING (v)'
+    ).fetchone()
+    con.close()
+    return int(pairs)
+
+
 def blocking_rules(table=None, n: int = 0) -> list:
-    """Which pairs are compared: ALWAYS, the rules of BY_BUDGET this register can
-    afford (all of them without a `table` to count on), and one name alone on a small
-    file. Together they cover a name typo with a known date, swapped names, a swapped
+    """Which pairs are compared: ALWAYS (unless a rule passes RULE_CAP), the rules of
+    BY_BUDGET this register can afford (all of them without a `table` to count on), and
+    one name alone on a small file. Together they cover a name typo with a known date, swapped names, a swapped
     or partial date, a shared number whatever the name, and (within budget) a record
     without a date."""
-    rules = list(ALWAYS)
+    rules = []
+    for columns, rule in ALWAYS:
+        if table is None:
+            rules.append(rule)
+            continue
+        size = pairs_across(table, *columns) if columns == SWAPPED_DATE else None
+        if (size if size is not None else pairs_by_key(table, columns)) <= RULE_CAP:
+            rules.append(rule)
+        else:  # a crafted file, or a register of one family: say so, without values
+            logger.warning("Blocking on %s left out: too many records agree on it.", columns)
     for columns, rule in BY_BUDGET:
         if table is None or pairs_by_key(table, columns) <= PAIR_BUDGET:
             rules.append(rule)
