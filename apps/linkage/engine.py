@@ -323,9 +323,9 @@ def pairs_across(table, left: str, right: str) -> int:
 def blocking_rules(table=None, n: int = 0) -> list:
     """Which pairs are compared: ALWAYS (unless a rule passes RULE_CAP), the rules of
     BY_BUDGET this register can afford (all of them without a `table` to count on), and
-    one name alone on a small file. Together they cover a name typo with a known date, swapped names, a swapped
-    or partial date, a shared number whatever the name, and (within budget) a record
-    without a date."""
+    one name alone on a small file. Together they cover a name typo with a known date,
+    swapped names, a swapped or partial date, a shared number whatever the name, and
+    (within budget) a record without a date."""
     rules = []
     for columns, rule in ALWAYS:
         if table is None:
@@ -535,10 +535,7 @@ def _sql(rule) -> str:
 def prior_rules_recall(records) -> float:
     """The share of true pairs (records with the same `cluster`) that PRIOR_RULES find:
     learnt with the m probabilities instead of assuming splink's customary 0.7."""
-    rows = feature_rows(records)
-    con = duckdb.connect(":memory:")
-    con.execute("SET temp_directory = ''")
-    con.register("feature_rows", _columns(rows))
+    con = _feature_rows_db(_columns(feature_rows(records)))
     found = " OR ".join(f"({_sql(r)})" for r in PRIOR_RULES)
     # Our own rules and column names only: no input reaches the SQL text.
     hits, pairs = con.execute(
