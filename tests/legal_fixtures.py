@@ -44,3 +44,25 @@ def proceeding(lawyer, torture_case):
 
 def days_ago(n: int) -> date:
     return timezone.localdate() - timedelta(days=n)
+
+
+def trial_with_charge(lawyer, proceeding, *, started_on: date, part: str = ""):
+    """A first-instance stage of `proceeding` and one charge (art. 159) against one
+    defendant: what a verdict is recorded on."""
+    from apps.legal import services
+
+    trial = services.add_stage(
+        membership=lawyer,
+        proceeding=proceeding,
+        data={"stage_type": "first_instance", "started_on": started_on},
+    )
+    defendant = services.add_defendant(
+        membership=lawyer, proceeding=proceeding, data={"name": "Осмонов Эрлан"}
+    )
+    charge = services.add_charge(
+        membership=lawyer,
+        defendant=defendant,
+        article=services.find_article(edition="2021", number="159"),
+        part=part,
+    )
+    return trial, charge

@@ -20,6 +20,7 @@ from tests.legal_fixtures import (  # noqa: F401
     legal_reference,
     proceeding,
     torture_case,
+    trial_with_charge,
 )
 
 pytestmark = pytest.mark.django_db
@@ -119,21 +120,7 @@ def test_impossible_sentences_are_refused(sentence, field):
 
 
 def _trial_with_charge(lawyer, proceeding):
-    trial = services.add_stage(
-        membership=lawyer,
-        proceeding=proceeding,
-        data={"stage_type": "first_instance", "started_on": date(2025, 6, 1)},
-    )
-    defendant = services.add_defendant(
-        membership=lawyer, proceeding=proceeding, data={"name": "Осмонов Эрлан"}
-    )
-    charge = services.add_charge(
-        membership=lawyer,
-        defendant=defendant,
-        article=services.find_article(edition="2021", number="159"),
-        part="2",
-    )
-    return trial, charge
+    return trial_with_charge(lawyer, proceeding, started_on=date(2025, 6, 1), part="2")
 
 
 def test_conviction_needs_the_verdict_attached_or_a_reason(lawyer, proceeding):

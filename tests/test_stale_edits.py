@@ -32,6 +32,7 @@ from tests.legal_fixtures import (  # noqa: F401
     legal_reference,
     proceeding,
     torture_case,
+    trial_with_charge,
 )
 
 STALE = "Someone else saved this record"
@@ -326,19 +327,7 @@ def test_a_verdict_recorded_by_a_colleague_first_is_not_overwritten(lawyer, coll
     from apps.legal import services
     from apps.legal.models import Charge
 
-    trial = services.add_stage(
-        membership=lawyer,
-        proceeding=proceeding,
-        data={"stage_type": "first_instance", "started_on": days_ago(90)},
-    )
-    defendant = services.add_defendant(
-        membership=lawyer, proceeding=proceeding, data={"name": "Осмонов Эрлан"}
-    )
-    charge = services.add_charge(
-        membership=lawyer,
-        defendant=defendant,
-        article=services.find_article(edition="2021", number="159"),
-    )
+    trial, charge = trial_with_charge(lawyer, proceeding, started_on=days_ago(90))
     # The second lawyer's copy of the charge was read while it had no verdict yet.
     theirs = Charge.objects.get(pk=charge.pk)
     assert not hasattr(theirs, "verdict")
@@ -355,21 +344,8 @@ def test_a_verdict_recorded_by_a_colleague_first_is_not_overwritten(lawyer, coll
 def test_a_verdict_form_sent_after_a_colleagues_verdict_says_so(lawyer, proceeding, two_lawyers):
     """The second lawyer's page still offered the charge: her form is refused with the
     reason (not "Select a valid choice") and what she typed is kept."""
-    from apps.legal import services
 
-    trial = services.add_stage(
-        membership=lawyer,
-        proceeding=proceeding,
-        data={"stage_type": "first_instance", "started_on": days_ago(90)},
-    )
-    defendant = services.add_defendant(
-        membership=lawyer, proceeding=proceeding, data={"name": "Осмонов Эрлан"}
-    )
-    charge = services.add_charge(
-        membership=lawyer,
-        defendant=defendant,
-        article=services.find_article(edition="2021", number="159"),
-    )
+    trial, charge = trial_with_charge(lawyer, proceeding, started_on=days_ago(90))
     first, second = two_lawyers
     page = second.get(f"/legal/proceedings/{proceeding.pk}/").content.decode()
     assert f'value="{charge.pk}"' in page  # offered while it has no verdict
