@@ -37,3 +37,15 @@ def sign_in(page, email, password):
     page.fill("input[name=password]", password)
     page.click("main form button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def check_register_file(page, csv_text: str) -> None:
+    """Upload `csv_text` on the register import page and wait for the check's answer
+    (the preview, or the problems): nothing is saved yet."""
+    page.goto("/people/import/")
+    page.set_input_files(
+        "input[type=file]",
+        {"name": "register.csv", "mimeType": "text/csv", "buffer": csv_text.encode()},
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Check the file").click()

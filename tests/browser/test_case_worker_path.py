@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import check_register_file, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,13 +29,7 @@ def test_import_find_open_case_note_task_then_audit(page, org, make_member):
 
     # The organisation admin imports the register: upload, preview, confirm.
     sign_in(page, admin.user.email, PASSWORD)
-    page.goto("/people/import/")
-    page.set_input_files(
-        "input[type=file]",
-        {"name": "register.csv", "mimeType": "text/csv", "buffer": REGISTER.encode()},
-    )
-    with page.expect_navigation():
-        page.click("text=Check the file")
+    check_register_file(page, REGISTER)
     with page.expect_navigation():
         page.click("text=Confirm import")
     person = next(p for p in Person.objects.all() if p.external_id == "R-001")

@@ -4,7 +4,7 @@ confirmed import runs as a job whose page shows the bar and what was imported.""
 
 import pytest
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import check_register_file, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,13 +29,7 @@ def test_the_preview_flags_her_and_the_job_page_reports_the_import(
     )
 
     sign_in(page, admin.user.email, PASSWORD)
-    page.goto("/people/import/")
-    page.set_input_files(
-        "input[type=file]",
-        {"name": "register.csv", "mimeType": "text/csv", "buffer": REGISTER.encode()},
-    )
-    with page.expect_navigation():
-        page.get_by_role("button", name="Check the file").click()
+    check_register_file(page, REGISTER)
 
     flagged = page.locator(".possible-existing")
     assert flagged.count() == 1
